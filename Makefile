@@ -1,0 +1,74 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything the tests need is installed from here, Debian packages included.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+INI ?= development.ini
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the site and its tests use: WeasyPrint's libraries and fonts,
+# Chromium for browser tests, gettext-free i18n (Babel compiles catalogs).
+DEB_SITE := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+DEB_TEST := chromium wrk
+DEB_MOLECULE := docker.io debootstrap
+
+.PHONY: run test venv system-deps lint unit functional browser ansible-lint \
+        ansible-syntax molecule molecule-prepare translations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+venv: $(STAMP) translations
+
+translations: $(STAMP)
+	@$(BIN)/python -m congress_site.i18n_compile
+
+system-deps:
+	@bash tests/ansible/apt-ensure.sh $(DEB_SITE) $(DEB_TEST)
+
+run: venv
+	@mkdir -p var
+	$(BIN)/congress-site $(INI) demo
+	$(BIN)/pserve $(INI)
+
+lint: venv
+	$(BIN)/ruff check congress_site tests bench
+	$(BIN)/ruff format --check congress_site tests bench
+
+unit: venv
+	$(BIN)/pytest -q tests/unit
+
+functional: venv
+	$(BIN)/pytest -q tests/functional
+
+browser: venv system-deps
+	$(BIN)/pytest -q tests/browser
+
+ansible-lint: venv
+	cd $(CURDIR) && $(BIN)/ansible-lint -p playbooks/ roles/
+
+ansible-syntax: venv
+	@for p in playbooks/*.yml; do \
+	  echo "syntax-check $$p"; \
+	  $(BIN)/ansible-playbook -i inventory/example/hosts.yml --syntax-check $$p || exit 1; \
+	done
+
+molecule-prepare:
+	@bash tests/ansible/apt-ensure.sh $(DEB_MOLECULE)
+	@bash tests/ansible/prepare-docker.sh
+
+molecule: venv molecule-prepare
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s default
+
+test: venv system-deps lint unit functional browser ansible-lint ansible-syntax molecule
+
+bench: venv system-deps
+	$(BIN)/python bench/site_pages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
