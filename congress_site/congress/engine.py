@@ -348,6 +348,10 @@ class ProposalBoard(Persistent):
             raise UnknownProposal(proposal_id)
         return proposal
 
+    def all_proposals(self) -> list[Proposal]:
+        """Every proposal ever added, retired ones included, in creation order."""
+        return sorted(self._proposals.values(), key=lambda p: p.seq)
+
     def ranked(self) -> list[Proposal]:
         """Live proposals, more endorsements first; ties: the older proposal first."""
         live = [self._proposals[pid] for pid in self._live]
