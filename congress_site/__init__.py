@@ -1,0 +1,67 @@
+"""congress_site: a Plone-style content site on Pyramid + ZODB."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from pyramid.config import Configurator
+from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+from pyramid.settings import asbool
+
+from .i18n import compile_catalogs, negotiate_locale
+from .security.policy import SecurityPolicy, bearer_token
+from .site import get_site, root_factory
+
+UNSAFE_JSON_TYPES = ("application/json",)
+
+
+def _needs_csrf(request) -> bool:
+    """Browser forms need a CSRF token. Bearer-token calls carry no ambient
+    credentials, and a cross-site page cannot send application/json without a
+    CORS preflight we never grant, so neither needs one."""
+    if bearer_token(request) is not None:
+        return False
+    return request.content_type not in UNSAFE_JSON_TYPES
+
+
+def main(global_config, **settings):
+    settings.setdefault("retry.attempts", "3")
+    settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    secret = settings.get("session.secret")
+    if not secret or secret == "change-me":
+        if asbool(settings.get("session.allow_insecure_secret", False)):
+            secret = secret or "insecure-development-secret"
+        else:
+            raise ValueError("set session.secret in the INI file to a long random string")
+    compile_catalogs()
+    with Configurator(settings=settings, root_factory=root_factory) as config:
+        config.include("pyramid_tm")
+        config.include("pyramid_retry")
+        config.include("pyramid_zodbconn")
+        config.include("pyramid_chameleon")
+        config.add_translation_dirs("congress_site:locale/", "deform:locale/", "colander:locale/")
+        config.set_locale_negotiator(negotiate_locale)
+        config.set_session_factory(
+            SignedCookieSessionFactory(
+                secret,
+                cookie_name="konbit_session",
+                secure=asbool(settings.get("session.secure", True)),
+                httponly=True,
+                samesite="Lax",
+                timeout=8 * 3600,
+                reissue_time=600,
+                serializer=JSONSerializer(),
+            )
+        )
+        config.set_default_csrf_options(require_csrf=True, callback=_needs_csrf)
+        config.set_security_policy(SecurityPolicy(get_site))
+        config.add_request_method(get_site, "site", reify=True)
+        config.include(".views")
+        config.include(".api")
+        # The congress and ledger web layers plug in when present.
+        for name in ("congress", "ledger"):
+            if importlib.util.find_spec(f"{__name__}.{name}.web") is not None:
+                config.include(f".{name}.web")
+        config.scan(".views")
+        config.scan(".api")
+    return config.make_wsgi_app()

@@ -1,0 +1,188 @@
+"""The hypatia catalog: full text, title, type, state, path, dates and the
+principals allowed to view, updated in the same transaction as the content.
+
+Document ids are random 62-bit integers, not a counter, so concurrent adds do
+not all write one sequence object.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime
+
+from BTrees.LOBTree import LOBTree
+from BTrees.OLBTree import OLBTree
+from hypatia.catalog import Catalog
+from hypatia.field import FieldIndex
+from hypatia.keyword import KeywordIndex
+from hypatia.text import TextIndex
+from persistent import Persistent
+from pyramid.location import lineage
+from pyramid.traversal import find_resource, resource_path
+
+from .security.roles import VIEW, role_principal
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_EPOCH = datetime(1970, 1, 1).astimezone()
+
+
+def _html_to_text(html: str) -> str:
+    return _TAG_RE.sub(" ", html or "")
+
+
+def _searchable_text(obj, default):
+    parts = [obj.title or "", obj.description or "", _html_to_text(getattr(obj, "text", ""))]
+    extra = getattr(obj, "searchable_text", None)
+    if callable(extra):
+        parts.append(extra())
+    return " ".join(p for p in parts if p) or default
+
+
+def _path_prefixes(obj, default):
+    path = resource_path(obj)
+    if path == "/":
+        return ["/"]
+    names = path.strip("/").split("/")
+    return ["/"] + ["/" + "/".join(names[: i + 1]) for i in range(len(names))]
+
+
+def allowed_principals(obj) -> list[str]:
+    """Principals that may view `obj`, read off the nearest ACL above it and
+    expanded through the local roles held in its lineage."""
+    acl_owner = None
+    for node in lineage(obj):
+        try:
+            acl = node.__acl__
+        except AttributeError:
+            continue
+        acl_owner = node
+        break
+    if acl_owner is None:
+        return []
+    viewers = set()
+    for action, principal, permissions in acl:
+        if action != "Allow":
+            continue
+        if permissions == VIEW or (not isinstance(permissions, str) and VIEW in permissions):
+            viewers.add(principal)
+        elif not isinstance(permissions, str | tuple | list | set | frozenset):
+            viewers.add(principal)  # ALL_PERMISSIONS
+    holders = set()
+    for node in lineage(obj):
+        for principal, roles in (getattr(node, "local_roles", None) or {}).items():
+            if any(role_principal(r) in viewers for r in roles):
+                holders.add(principal)
+    return sorted(viewers | holders)
+
+
+def _allowed(obj, default):
+    return allowed_principals(obj) or default
+
+
+class SiteCatalog(Persistent):
+    def __init__(self):
+        self.catalog = Catalog()
+        self.catalog["text"] = TextIndex(_searchable_text)
+        self.catalog["title"] = FieldIndex("title")
+        self.catalog["type"] = FieldIndex("type_name")
+        self.catalog["review_state"] = FieldIndex("review_state")
+        self.catalog["path"] = KeywordIndex(_path_prefixes)
+        self.catalog["created"] = FieldIndex("created")
+        self.catalog["modified"] = FieldIndex("modified")
+        self.catalog["allowed"] = KeywordIndex(_allowed)
+        self.docids = OLBTree()  # path -> docid
+        self.paths = LOBTree()  # docid -> path
+
+    def __getitem__(self, name):
+        return self.catalog[name]
+
+    def _new_docid(self) -> int:
+        while True:
+            docid = random.randrange(1, 2**62)
+            if docid not in self.paths:
+                return docid
+
+    def index(self, obj) -> None:
+        path = resource_path(obj)
+        docid = self.docids.get(path)
+        if docid is None:
+            docid = self._new_docid()
+            self.docids[path] = docid
+            self.paths[docid] = path
+            self.catalog.index_doc(docid, obj)
+        else:
+            self.catalog.reindex_doc(docid, obj)
+
+    def unindex_path(self, path: str) -> None:
+        docid = self.docids.pop(path, None)
+        if docid is not None:
+            del self.paths[docid]
+            self.catalog.unindex_doc(docid)
+
+    def index_subtree(self, obj) -> None:
+        for node in walk(obj):
+            self.index(node)
+
+    def unindex_subtree(self, obj) -> None:
+        base = resource_path(obj)
+        for path in list(self.docids.keys(min=base)):
+            if path != base and not path.startswith(base.rstrip("/") + "/"):
+                break
+            self.unindex_path(path)
+
+    def resolve(self, root, docid):
+        path = self.paths.get(docid)
+        if path is None:
+            return None
+        try:
+            return find_resource(root, path)
+        except KeyError:
+            return None
+
+    def search(
+        self,
+        root,
+        principals,
+        text=None,
+        types=None,
+        path=None,
+        states=None,
+        sort="modified",
+        reverse=True,
+        limit=None,
+    ):
+        """Objects the principals may view, matching every given criterion.
+
+        Returns (total, objects).
+        """
+        cat = self.catalog
+        query = cat["allowed"].any(list(principals))
+        if text:
+            query = query & cat["text"].contains(text)
+        if types:
+            query = query & cat["type"].any(list(types))
+        if states:
+            query = query & cat["review_state"].any(list(states))
+        if path and path != "/":
+            query = query & cat["path"].any([path.rstrip("/")])
+        results = query.execute()
+        total = len(results)
+        if text and not sort:
+            results = results.sort(cat["text"], limit=limit)
+        else:
+            results = results.sort(cat[sort or "modified"], reverse=reverse, limit=limit)
+        objects = []
+        for docid in results.ids:
+            obj = self.resolve(root, docid)
+            if obj is not None:
+                objects.append(obj)
+        return total, objects
+
+
+def walk(obj):
+    """The object and everything below it, parents first."""
+    yield obj
+    if getattr(obj, "folderish", False):
+        for child in obj.values():
+            yield from walk(child)

@@ -1,0 +1,153 @@
+"""Everything that changes content goes through here, so history, the
+catalog and sanitising happen in one place for forms and the API alike."""
+
+from __future__ import annotations
+
+import nh3
+
+from ..catalog import walk
+from ..workflow import initialize
+from .base import Container, Content, find_root, utcnow
+from .registry import ContentType, get_type
+
+# Rich text keeps structure and links, loses scripts, styles and handlers.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q",
+    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "u", "ul", "figure", "figcaption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "abbr": {"title"},
+}
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def _clean(ct: ContentType, appstruct: dict) -> dict:
+    values = dict(appstruct)
+    for name in ct.rich_text:
+        if name in values:
+            values[name] = sanitize_html(values[name])
+    return values
+
+
+def _store_file(values: dict) -> dict:
+    """Turn a deform FileData dict into a blob-backed BlobFile."""
+    from .blobs import BlobFile
+
+    data = values.get("file")
+    if isinstance(data, dict) and data.get("fp") is not None:
+        values["file"] = BlobFile(data["fp"], data.get("filename") or "file", data.get("mimetype"))
+    return values
+
+
+def create(
+    container: Container,
+    type_name: str,
+    appstruct: dict,
+    actor: str | None,
+    name: str | None = None,
+) -> Content:
+    ct = get_type(type_name)
+    values = _store_file(_clean(ct, appstruct))
+    if not values.get("title") and getattr(values.get("file"), "filename", None):
+        values["title"] = values["file"].filename
+    obj = ct.factory(**values)
+    obj.creator = actor
+    if actor:
+        obj.local_roles[f"user:{actor}"] = frozenset({"Owner"})
+    initialize(obj)
+    container.add(name or container.choose_name(obj.title), obj)
+    obj.record("created", actor)
+    root = find_root(obj)
+    root.catalog.index(obj)
+    return obj
+
+
+def edit(obj: Content, appstruct: dict, actor: str | None) -> list[str]:
+    """Apply changed fields; returns the names that changed."""
+    ct = get_type(obj.type_name)
+    values = _store_file(_clean(ct, appstruct))
+    changed = []
+    previous = {}
+    for key, value in values.items():
+        if key == "file" and value is None:
+            continue  # no new upload: keep the current file
+        if getattr(obj, key, None) != value:
+            if key in ct.versioned:
+                previous[key] = getattr(obj, key, "")
+            setattr(obj, key, value)
+            changed.append(key)
+    if changed:
+        obj.modified = utcnow()
+        obj.record("edited", actor, fields=changed, previous=previous)
+        find_root(obj).catalog.index(obj)
+    return changed
+
+
+def delete(obj: Content, actor: str | None) -> None:
+    root = find_root(obj)
+    root.catalog.unindex_subtree(obj)
+    obj.__parent__.remove(obj.__name__)
+    root.audit.add("deleted", actor, path=_path(obj.__parent__, obj.__name__), title=obj.title)
+
+
+def move(obj: Content, target: Container, new_name: str, actor: str | None) -> Content:
+    """Rename and/or move `obj` into `target` under `new_name`."""
+    root = find_root(obj)
+    ct = get_type(obj.type_name)
+    if target.type_name not in ct.addable_to:
+        raise ValueError(f"a {ct.name} cannot be placed in a {target.type_name}")
+    node = target
+    while node is not None:
+        if node is obj:
+            raise ValueError("an object cannot be moved into itself")
+        node = node.__parent__
+    if target is obj.__parent__ and new_name == obj.__name__:
+        return obj
+    target.check_name(new_name)
+    root.catalog.unindex_subtree(obj)
+    old_path = _path(obj.__parent__, obj.__name__)
+    obj.__parent__.remove(obj.__name__)
+    target.add(new_name, obj)
+    obj.record("moved", actor, previous_path=old_path)
+    root.catalog.index_subtree(obj)
+    return obj
+
+
+def set_local_roles(obj: Content, principal: str, roles, actor: str | None) -> None:
+    before = set(obj.local_roles.get(principal, ()))
+    obj.set_local_roles(principal, roles)
+    if before != set(roles):
+        root = find_root(obj)
+        root.audit.add(
+            "local_roles",
+            actor,
+            path=_path(obj.__parent__, obj.__name__),
+            principal=principal,
+            roles=sorted(roles),
+            previous=sorted(before),
+        )
+        # Who may view changed for the whole subtree.
+        for node in walk(obj):
+            root.catalog.index(node)
+
+
+def _path(parent, name) -> str:
+    from pyramid.traversal import resource_path
+
+    base = resource_path(parent)
+    return base.rstrip("/") + "/" + name

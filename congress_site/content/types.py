@@ -1,0 +1,198 @@
+"""The site's basic content types: Folder, Page, News item, Event, File, Image."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import colander
+import deform
+
+from ..i18n import _
+from .base import Container, Item
+from .registry import content_type
+
+MAX_TITLE = 200
+MAX_TEXT = 200_000
+TIMEZONES = sorted(zoneinfo.available_timezones())
+
+
+def base_schema() -> colander.Schema:
+    schema = colander.Schema()
+    schema.add(
+        colander.SchemaNode(
+            colander.String(),
+            name="title",
+            title=_("Title"),
+            validator=colander.Length(min=1, max=MAX_TITLE),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
+            colander.String(),
+            name="description",
+            title=_("Summary"),
+            missing="",
+            validator=colander.Length(max=2000),
+            widget=deform.widget.TextAreaWidget(rows=3),
+        )
+    )
+    return schema
+
+
+def rich_text_node(name="text", title=None) -> colander.SchemaNode:
+    return colander.SchemaNode(
+        colander.String(),
+        name=name,
+        title=title or _("Text"),
+        missing="",
+        validator=colander.Length(max=MAX_TEXT),
+        widget=deform.widget.TextAreaWidget(rows=12, css_class="richtext"),
+        description=_("HTML is allowed; scripts and unsafe markup are removed."),
+    )
+
+
+def folder_schema():
+    return base_schema()
+
+
+def page_schema():
+    schema = base_schema()
+    schema.add(rich_text_node())
+    return schema
+
+
+def news_schema():
+    schema = page_schema()
+    schema.add(
+        colander.SchemaNode(
+            colander.DateTime(),
+            name="effective",
+            title=_("Publication date"),
+            missing=None,
+        )
+    )
+    return schema
+
+
+def _event_validator(node, value):
+    if value["end"] < value["start"]:
+        exc = colander.Invalid(node, _("The end must not be before the start."))
+        exc["end"] = _("The end must not be before the start.")
+        raise exc
+
+
+def event_schema():
+    schema = base_schema()
+    schema.validator = _event_validator
+    schema.add(colander.SchemaNode(colander.DateTime(), name="start", title=_("Start")))
+    schema.add(colander.SchemaNode(colander.DateTime(), name="end", title=_("End")))
+    schema.add(
+        colander.SchemaNode(
+            colander.String(),
+            name="timezone",
+            title=_("Time zone"),
+            missing="UTC",
+            validator=colander.OneOf(TIMEZONES),
+            widget=deform.widget.SelectWidget(values=[(tz, tz) for tz in TIMEZONES]),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
+            colander.String(),
+            name="location",
+            title=_("Location"),
+            missing="",
+            validator=colander.Length(max=300),
+        )
+    )
+    schema.add(rich_text_node())
+    return schema
+
+
+class MemoryTmpStore(dict):
+    """Holds an upload between a failed form submission and its re-display."""
+
+    def preview_url(self, uid):
+        return None
+
+
+TMPSTORE = MemoryTmpStore()
+
+
+def file_schema():
+    schema = base_schema()
+    schema["title"].missing = ""
+    schema.add(
+        colander.SchemaNode(
+            deform.FileData(),
+            name="file",
+            title=_("File"),
+            widget=deform.widget.FileUploadWidget(TMPSTORE),
+        )
+    )
+    return schema
+
+
+@content_type(
+    name="Folder",
+    title=_("Folder"),
+    schema=folder_schema,
+    addable_to=("Site", "Folder"),
+)
+class Folder(Container):
+    pass
+
+
+@content_type(
+    name="Page",
+    title=_("Page"),
+    schema=page_schema,
+    rich_text=("text",),
+    versioned=("text",),
+)
+class Page(Item):
+    text = ""
+
+
+@content_type(
+    name="News Item",
+    title=_("News item"),
+    schema=news_schema,
+    rich_text=("text",),
+    versioned=("text",),
+)
+class NewsItem(Item):
+    text = ""
+    effective = None
+
+
+@content_type(
+    name="Event",
+    title=_("Event"),
+    schema=event_schema,
+    rich_text=("text",),
+)
+class Event(Item):
+    text = ""
+    location = ""
+    timezone = "UTC"
+
+
+@content_type(
+    name="File",
+    title=_("File"),
+    schema=file_schema,
+    view_template="congress_site:templates/content/file.pt",
+)
+class File(Item):
+    file = None  # a congress_site.content.blobs.BlobFile
+
+
+@content_type(
+    name="Image",
+    title=_("Image"),
+    schema=file_schema,
+    view_template="congress_site:templates/content/file.pt",
+)
+class Image(File):
+    pass

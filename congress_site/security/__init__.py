@@ -1,0 +1,1 @@
+"""Users, groups, roles, tokens and the Pyramid security policy."""

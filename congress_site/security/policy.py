@@ -1,0 +1,138 @@
+"""The Pyramid 2 security policy.
+
+Identity comes from a bearer token (API clients, scribe devices) or from the
+signed session cookie (browsers). Principals are the user, its groups, its
+global roles, and the local roles it or its groups hold on the context or any
+of its parents, expressed as `role:<Name>` so ACLs can grant to roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.location import lineage
+
+from .roles import group_principal, role_principal, user_principal
+
+SESSION_USER = "login"
+SESSION_SCRIBE = "scribe"
+
+
+@dataclass
+class Identity:
+    login: str | None = None
+    user: object | None = None
+    # For a scribe device: {"session": <session path>, "group": <group id>}.
+    scribe: dict | None = None
+    via_token: bool = False
+    token: str | None = None
+    base_principals: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_user(self) -> bool:
+        return self.user is not None
+
+
+def bearer_token(request) -> str | None:
+    auth = request.authorization
+    if auth and auth.authtype.lower() == "bearer" and isinstance(auth.params, str):
+        return auth.params.strip()
+    return None
+
+
+def _user_identity(users, login, via_token=False, token=None) -> Identity | None:
+    user = users.get(login) if login else None
+    if user is None:
+        return None
+    principals = {Everyone, Authenticated, user_principal(login)}
+    principals |= {role_principal(r) for r in user.roles}
+    for gid in user.groups:
+        principals.add(group_principal(gid))
+        group = users.groups.get(gid)
+        if group is not None:
+            principals |= {role_principal(r) for r in group.roles}
+    return Identity(login, user, None, via_token, token, frozenset(principals))
+
+
+def _scribe_identity(claims: dict, via_token=False, token=None) -> Identity:
+    principal = f"scribe:{claims['session']}:{claims['group']}"
+    return Identity(
+        None,
+        None,
+        {"session": claims["session"], "group": claims["group"]},
+        via_token,
+        token,
+        frozenset({Everyone, principal}),
+    )
+
+
+def identify(request, site) -> Identity | None:
+    token = bearer_token(request)
+    if token is not None:
+        record = site.tokens.lookup(token)
+        if record is None:
+            return None
+        if record["kind"] == "api":
+            return _user_identity(site.users, record["login"], True, token)
+        if record["kind"] == "scribe":
+            return _scribe_identity(record, True, token)
+        return None
+    session = request.session
+    login = session.get(SESSION_USER)
+    if login:
+        return _user_identity(site.users, login)
+    scribe = session.get(SESSION_SCRIBE)
+    if scribe:
+        return _scribe_identity(scribe)
+    return None
+
+
+def effective_principals(identity: Identity | None, context) -> set[str]:
+    if identity is None:
+        return {Everyone}
+    principals = set(identity.base_principals)
+    holders = [p for p in principals if p.startswith(("user:", "group:"))]
+    if holders:
+        for obj in lineage(context):
+            local = getattr(obj, "local_roles", None)
+            if not local:
+                continue
+            for holder in holders:
+                for role in local.get(holder, ()):
+                    principals.add(role_principal(role))
+    return principals
+
+
+def effective_roles(identity: Identity | None, context) -> set[str]:
+    return {
+        p.removeprefix("role:")
+        for p in effective_principals(identity, context)
+        if p.startswith("role:")
+    }
+
+
+class SecurityPolicy:
+    def __init__(self, get_site):
+        self._get_site = get_site
+        self._acl = ACLHelper()
+
+    def identity(self, request):
+        return identify(request, self._get_site(request))
+
+    def authenticated_userid(self, request):
+        identity = request.identity
+        return identity.login if identity is not None else None
+
+    def permits(self, request, context, permission):
+        principals = effective_principals(request.identity, context)
+        return self._acl.permits(context, principals, permission)
+
+    def remember(self, request, userid, **kw):
+        request.session.clear()
+        request.session[SESSION_USER] = userid
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        return []

@@ -1,0 +1,45 @@
+"""Server-rendered pages. Views are thin: they validate input with colander
+and call content.operations, workflow and security functions."""
+
+from __future__ import annotations
+
+import deform
+from pyramid.threadlocal import get_current_request
+
+
+def wants_json(request) -> bool:
+    """plone.restapi's rule: the client asked for `Accept: application/json`;
+    `@`-named endpoints and JSON bodies are API calls too."""
+    accept = request.headers.get("Accept", "")
+    if "application/json" in accept and "text/html" not in accept:
+        return True
+    if (request.view_name or "").startswith("@"):
+        return True
+    return request.method not in ("GET", "HEAD") and request.content_type == "application/json"
+
+
+class ApiPredicate:
+    def __init__(self, val, config):
+        self.val = bool(val)
+
+    def text(self):
+        return f"api = {self.val}"
+
+    phash = text
+
+    def __call__(self, context, request):
+        return wants_json(request) == self.val
+
+
+def _deform_translator(term):
+    request = get_current_request()
+    return term if request is None else request.localizer.translate(term)
+
+
+def includeme(config):
+    config.add_view_predicate("api", ApiPredicate)
+    config.add_static_view("static", "congress_site:static", cache_max_age=3600)
+    config.add_static_view("deform_static", "deform:static", cache_max_age=3600)
+    deform.Form.set_zpt_renderer(
+        deform.Form.default_renderer.loader.search_path, translator=_deform_translator
+    )

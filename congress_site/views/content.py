@@ -1,0 +1,311 @@
+"""Generic content views derived from the type registry: view, add, edit,
+delete, rename/move, folder contents, sharing, history, workflow, download."""
+
+from __future__ import annotations
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
+from pyramid.response import FileIter, Response
+from pyramid.traversal import find_resource
+from pyramid.view import view_config
+
+from ..content import operations
+from ..content.base import Container, Content, NameError_
+from ..content.registry import get_type
+from ..content.types import File
+from ..i18n import _
+from ..security.roles import (
+    DELETE,
+    EDIT,
+    LOCAL_ROLES,
+    SHARE,
+    VIEW,
+    VIEW_HISTORY,
+    group_principal,
+    user_principal,
+)
+from ..workflow import WorkflowError, transition
+from .forms import make_form, validate
+from .layout import Layout
+
+
+class BaseView:
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.layout = Layout(context, request)
+
+    @property
+    def actor(self):
+        identity = self.request.identity
+        return identity.login if identity is not None else None
+
+    def page(self, **values):
+        values.setdefault("layout", self.layout)
+        values.setdefault("view", self)
+        return values
+
+    def flash(self, message):
+        self.request.session.flash(message)
+
+
+@view_config(context=Content, permission=VIEW, api=False)
+class ContentView(BaseView):
+    def __call__(self):
+        from pyramid.renderers import render_to_response
+
+        ct = get_type(self.context.type_name)
+        template = ct.view_template if ct else "congress_site:templates/content/view.pt"
+        return render_to_response(template, self.page(), request=self.request)
+
+    def visible_children(self):
+        children = [c for c in self.context.values() if self.request.has_permission(VIEW, c)]
+        return sorted(children, key=lambda c: c.created)
+
+    def type_title(self, obj):
+        ct = get_type(obj.type_name)
+        return ct.title if ct else obj.type_name
+
+    def event_when(self):
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(self.context.timezone or "UTC")
+        start = self.context.start.astimezone(tz)
+        end = self.context.end.astimezone(tz)
+        fmt = self.layout.format_date
+        return f"{fmt(start)} – {fmt(end)} ({self.context.timezone})"
+
+    def size(self):
+        from babel.numbers import format_decimal
+
+        size = self.context.file.size
+        if size < 1024:
+            return f"{size} B"
+        return f"{format_decimal(size / 1024, '#,##0.#', locale=self.layout.language)} KiB"
+
+
+@view_config(context=File, name="download", permission=VIEW)
+def download(context, request):
+    if context.file is None:
+        raise HTTPNotFound()
+    response = Response(content_type=context.file.mimetype)
+    response.app_iter = FileIter(context.file.open())
+    response.content_length = context.file.size
+    disposition = "inline" if context.file.is_image else "attachment"
+    response.content_disposition = f'{disposition}; filename="{context.file.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _edit_schema(ct, context=None):
+    schema = ct.schema()
+    if context is not None and "file" in schema:
+        schema["file"].missing = None  # keep the current file unless a new one comes
+    return schema
+
+
+@view_config(context=Container, name="add", renderer="congress_site:templates/form.pt")
+class AddView(BaseView):
+    def __call__(self):
+        ct = get_type(self.request.params.get("type", ""))
+        if ct is None or self.context.type_name not in ct.addable_to:
+            raise HTTPBadRequest(_("This type of content cannot be added here."))
+        if not self.request.has_permission(ct.add_permission, self.context):
+            from pyramid.httpexceptions import HTTPForbidden
+
+            raise HTTPForbidden()
+        form = make_form(_edit_schema(ct), self.request, action=self.request.url)
+        heading = _("Add ${type}", mapping={"type": self.request.localizer.translate(ct.title)})
+        if self.request.method == "POST":
+            try:
+                appstruct = validate(form, self.request)
+            except deform.ValidationFailure as failure:
+                return self.page(form=failure.render(), heading=heading)
+            obj = operations.create(self.context, ct.name, appstruct, self.actor)
+            self.flash(_("Added."))
+            return HTTPFound(self.request.resource_url(obj))
+        return self.page(form=form.render(), heading=heading)
+
+
+@view_config(
+    context=Content, name="edit", permission=EDIT, renderer="congress_site:templates/form.pt"
+)
+class EditView(BaseView):
+    def __call__(self):
+        ct = get_type(self.context.type_name)
+        if ct is None:
+            raise HTTPNotFound()
+        schema = _edit_schema(ct, self.context)
+        form = make_form(schema, self.request)
+        heading = _("Edit ${title}", mapping={"title": self.context.title})
+        if self.request.method == "POST":
+            try:
+                appstruct = validate(form, self.request)
+            except deform.ValidationFailure as failure:
+                return self.page(form=failure.render(), heading=heading)
+            operations.edit(self.context, appstruct, self.actor)
+            self.flash(_("Changes saved."))
+            return HTTPFound(self.request.resource_url(self.context))
+        current = {}
+        for node in schema.children:
+            value = getattr(self.context, node.name, None)
+            if node.name == "file":
+                continue
+            current[node.name] = colander.null if value is None else value
+        return self.page(form=form.render(current), heading=heading)
+
+
+@view_config(
+    context=Content, name="delete", permission=DELETE, renderer="congress_site:templates/confirm.pt"
+)
+class DeleteView(BaseView):
+    def __call__(self):
+        if self.context.__parent__ is None:
+            raise HTTPBadRequest(_("The site itself cannot be deleted."))
+        if self.request.method == "POST":
+            parent = self.context.__parent__
+            operations.delete(self.context, self.actor)
+            self.flash(_("Deleted."))
+            return HTTPFound(self.request.resource_url(parent))
+        return self.page(
+            heading=_("Delete ${title}", mapping={"title": self.context.title}),
+            question=_("This removes the item and everything inside it."),
+            button=_("Delete"),
+        )
+
+
+class RenameSchema(colander.Schema):
+    name = colander.SchemaNode(
+        colander.String(),
+        title=_("Short name (in the address)"),
+        validator=colander.Length(min=1, max=100),
+    )
+    target = colander.SchemaNode(
+        colander.String(),
+        title=_("Folder (path)"),
+        description=_("The path of the folder it goes into, e.g. / or /about"),
+    )
+
+
+@view_config(
+    context=Content, name="rename", permission=DELETE, renderer="congress_site:templates/form.pt"
+)
+class RenameView(BaseView):
+    def __call__(self):
+        if self.context.__parent__ is None:
+            raise HTTPBadRequest(_("The site itself cannot be moved."))
+        form = make_form(RenameSchema(), self.request)
+        heading = _("Rename or move ${title}", mapping={"title": self.context.title})
+        if self.request.method == "POST":
+            try:
+                appstruct = validate(form, self.request)
+                target = self._target(form, appstruct["target"])
+                operations.move(self.context, target, appstruct["name"], self.actor)
+            except deform.ValidationFailure as failure:
+                return self.page(form=failure.render(), heading=heading)
+            except (NameError_, ValueError) as exc:
+                form.error = colander.Invalid(form.schema, str(exc))
+                form.widget.error = form.error
+                return self.page(form=form.render(appstruct), heading=heading)
+            self.flash(_("Moved."))
+            return HTTPFound(self.request.resource_url(self.context))
+        from pyramid.traversal import resource_path
+
+        return self.page(
+            form=form.render(
+                {"name": self.context.__name__, "target": resource_path(self.context.__parent__)}
+            ),
+            heading=heading,
+        )
+
+    def _target(self, form, path):
+        try:
+            target = find_resource(self.request.site, path)
+        except KeyError as exc:
+            raise ValueError(f"there is no folder at {path}") from exc
+        if not getattr(target, "folderish", False):
+            raise ValueError(f"{path} is not a folder")
+        ct = get_type(self.context.type_name)
+        if not self.request.has_permission(ct.add_permission, target):
+            raise ValueError(f"you may not add content in {path}")
+        return target
+
+
+@view_config(
+    context=Container,
+    name="contents",
+    permission=VIEW,
+    renderer="congress_site:templates/contents.pt",
+)
+class ContentsView(BaseView):
+    def __call__(self):
+        items = [c for c in self.context.values() if self.request.has_permission(VIEW, c)]
+        items.sort(key=lambda c: c.created)
+        return self.page(items=items)
+
+
+@view_config(context=Content, name="workflow", request_method="POST", permission=VIEW)
+def workflow_view(context, request):
+    try:
+        transition(context, request, request.POST.get("transition", ""))
+    except WorkflowError as exc:
+        raise HTTPBadRequest(exc.message) from exc
+    request.site.catalog.index_subtree(context)
+    request.session.flash(_("State changed."))
+    return HTTPFound(request.resource_url(context))
+
+
+@view_config(
+    context=Content, name="sharing", permission=SHARE, renderer="congress_site:templates/sharing.pt"
+)
+class SharingView(BaseView):
+    def __call__(self):
+        site = self.request.site
+        if self.request.method == "POST":
+            principal = self.request.POST.get("principal", "").strip()
+            roles = [r for r in self.request.POST.getall("roles") if r in LOCAL_ROLES]
+            if not self._known(principal):
+                self.flash(_("Unknown user or group."))
+                return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
+            operations.set_local_roles(self.context, principal, roles, self.actor)
+            self.flash(_("Sharing updated."))
+            return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
+        entries = sorted(self.context.local_roles.items())
+        inherited = []
+        node = self.context.__parent__
+        while node is not None:
+            for principal, roles in (getattr(node, "local_roles", None) or {}).items():
+                inherited.append((principal, sorted(roles), node))
+            node = node.__parent__
+        users = [user_principal(u) for u in site.users.users.keys()]
+        groups = [group_principal(g) for g in site.users.groups.keys()]
+        return self.page(
+            entries=entries, inherited=inherited, roles=LOCAL_ROLES, principals=users + groups
+        )
+
+    def _known(self, principal):
+        users = self.request.site.users
+        kind, _sep, name = principal.partition(":")
+        return (kind == "user" and name in users.users) or (
+            kind == "group" and name in users.groups
+        )
+
+
+@view_config(
+    context=Content,
+    name="history",
+    permission=VIEW_HISTORY,
+    renderer="congress_site:templates/history.pt",
+)
+class HistoryView(BaseView):
+    def __call__(self):
+        entries = list(reversed(list(self.context.history)))
+        version = self.request.params.get("version")
+        shown = None
+        if version is not None:
+            try:
+                shown = entries[len(entries) - 1 - int(version)]
+            except (ValueError, IndexError) as exc:
+                raise HTTPNotFound() from exc
+        return self.page(entries=entries, shown=shown, count=len(entries))

@@ -1,0 +1,138 @@
+"""Workflows: small state machines whose states set an object's ACL.
+
+A state names who may view; a transition names its source states, its target
+and the permission that guards it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyramid.authorization import Authenticated, Everyone
+
+from .i18n import _
+from .security.roles import REVIEW, VIEWER_ROLES, acl_for, role_principal
+
+_ROLE_VIEWERS = tuple(role_principal(r) for r in VIEWER_ROLES)
+
+
+class WorkflowError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    title: str
+    viewers: tuple[str, ...]
+
+    def acl(self) -> list:
+        return acl_for(self.viewers)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    title: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str = REVIEW
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    initial: str
+    states: dict[str, State]
+    transitions: tuple[Transition, ...]
+
+    def state(self, name: str) -> State:
+        return self.states[name]
+
+    def available(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def find(self, state: str, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                if state not in t.sources:
+                    raise WorkflowError(
+                        "transition",
+                        f"'{name}' is not possible from the state '{state}'",
+                    )
+                return t
+        raise WorkflowError("transition", f"unknown transition '{name}'")
+
+
+SIMPLE_PUBLICATION = Workflow(
+    name="simple_publication",
+    initial="private",
+    states={
+        "private": State("private", _("Private"), _ROLE_VIEWERS),
+        "internal": State("internal", _("Internal"), _ROLE_VIEWERS + (Authenticated,)),
+        "published": State("published", _("Published"), _ROLE_VIEWERS + (Everyone,)),
+    },
+    transitions=(
+        Transition("publish", _("Publish"), ("private", "internal"), "published"),
+        Transition("make_internal", _("Make internal"), ("private", "published"), "internal"),
+        Transition("make_private", _("Make private"), ("internal", "published"), "private"),
+    ),
+)
+
+# Always visible to anyone who can reach it (e.g. a live session's display).
+ONE_STATE_PUBLIC = Workflow(
+    name="one_state_public",
+    initial="published",
+    states={"published": State("published", _("Published"), _ROLE_VIEWERS + (Everyone,))},
+    transitions=(),
+)
+
+WORKFLOWS = {wf.name: wf for wf in (SIMPLE_PUBLICATION, ONE_STATE_PUBLIC)}
+
+
+def workflow_for(obj) -> Workflow | None:
+    from .content.registry import get_type
+
+    ct = get_type(getattr(obj, "type_name", ""))
+    if ct is None or ct.workflow is None:
+        return None
+    return WORKFLOWS[ct.workflow]
+
+
+def initialize(obj) -> None:
+    wf = workflow_for(obj)
+    if wf is not None:
+        obj.review_state = wf.initial
+
+
+def object_acl(obj):
+    """The ACL of a workflowed object; raises AttributeError otherwise, which
+    Pyramid reads as 'no ACL here, ask the parent'."""
+    wf = workflow_for(obj)
+    if wf is None or obj.review_state not in wf.states:
+        raise AttributeError("__acl__")
+    return wf.state(obj.review_state).acl()
+
+
+def transitions_for(obj, request) -> list[Transition]:
+    wf = workflow_for(obj)
+    if wf is None:
+        return []
+    return [t for t in wf.available(obj.review_state) if request.has_permission(t.permission, obj)]
+
+
+def transition(obj, request, name: str) -> Transition:
+    wf = workflow_for(obj)
+    if wf is None:
+        raise WorkflowError("workflow", "this object has no workflow")
+    t = wf.find(obj.review_state, name)
+    if not request.has_permission(t.permission, obj):
+        raise WorkflowError("forbidden", f"you may not '{name}' this object")
+    previous = obj.review_state
+    obj.review_state = t.target
+    login = request.identity.login if request.identity else None
+    obj.record("workflow", login, transition=name, previous=previous, state=t.target)
+    return t

@@ -1,0 +1,150 @@
+"""Content through the browser: forms with CSRF, workflow, anonymous hiding."""
+
+from __future__ import annotations
+
+from tests.conftest import ADMIN_PASSWORD, MEMBER_PASSWORD, browser_login, csrf_from
+
+
+def add_page(app, container="/", title="Hello", text="<p>World</p>"):
+    page = app.get(f"{container}@@add?type=Page")
+    form = page.forms["content-form"]
+    form["title"] = title
+    form["text"] = text
+    return form.submit("submit").follow()
+
+
+def publish(app, url, transition="publish"):
+    page = app.get(url)
+    return app.post(f"{url}@@workflow", {"csrf_token": csrf_from(page), "transition": transition})
+
+
+def test_login_add_publish_and_anonymous_view(app):
+    assert browser_login(app, "admin", ADMIN_PASSWORD).status_int == 302
+    page = add_page(app, title="Meeting notes", text="<p>Bring <b>coffee</b></p>")
+    assert "Meeting notes" in page.text
+    url = page.request.path
+    # Private: anonymous cannot see it anywhere.
+    anon = app.__class__(app.app, extra_environ=app.extra_environ)
+    assert anon.get(url, status=302).location.startswith("http://localhost/@@login")
+    assert "Meeting notes" not in anon.get("/").text
+    assert "Meeting notes" not in anon.get("/@@search?SearchableText=coffee").text
+    assert "Meeting notes" not in anon.get("/@@sitemap").text
+    publish(app, url)
+    assert "Bring <b>coffee</b>" in anon.get(url).text
+    assert "Meeting notes" in anon.get("/@@search?SearchableText=coffee").text
+
+
+def test_forms_refuse_missing_csrf_token(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    res = app.post("/@@add?type=Page", {"title": "x", "text": ""}, status=400)
+    assert "Form expired" in res.text
+    listing = app.get("/", headers={"Accept": "application/json"}).json
+    assert listing["items_total"] == 0
+
+
+def test_rich_text_is_sanitised(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    page = add_page(app, text='<p onclick="evil()">ok<script>alert(1)</script></p>')
+    assert "<script>" not in page.text and "onclick" not in page.text
+    assert "<p>ok</p>" in page.text
+
+
+def test_member_cannot_add_at_site_root_or_edit_others(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    url = add_page(app).request.path
+    publish(app, url)
+    app.post("/@@logout", {"csrf_token": csrf_from(app.get("/"))})
+    browser_login(app, "member", MEMBER_PASSWORD)
+    app.get("/@@add?type=Page", status=403)
+    app.get(f"{url}@@edit", status=403)
+    assert app.get(url).status_int == 200
+
+
+def test_internal_content_only_for_authenticated(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    url = add_page(app, title="Internal memo").request.path
+    publish(app, url, "make_internal")
+    anon = app.__class__(app.app, extra_environ=app.extra_environ)
+    anon.get(url, status=302)
+    member = app.__class__(app.app, extra_environ=app.extra_environ)
+    browser_login(member, "member", MEMBER_PASSWORD)
+    assert "Internal memo" in member.get(url).text
+
+
+def test_sharing_gives_a_local_role(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    folder = app.get("/@@add?type=Folder").forms["content-form"]
+    folder["title"] = "Working group"
+    url = folder.submit("submit").follow().request.path
+    sharing = app.get(f"{url}@@sharing")
+    form = sharing.forms["sharing-form"]
+    form["principal"] = "user:member"
+    form["roles"] = ["Contributor"]
+    form.submit()
+    member = app.__class__(app.app, extra_environ=app.extra_environ)
+    browser_login(member, "member", MEMBER_PASSWORD)
+    # Contributor may view the private folder and add inside it.
+    assert member.get(url).status_int == 200
+    page = add_page(member, container=url, title="Member page")
+    assert "Member page" in page.text
+    audit = app.get("/@@audit").text
+    assert "local_roles" in audit
+
+
+def test_edit_keeps_previous_text_in_history(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    url = add_page(app, text="<p>first version</p>").request.path
+    form = app.get(f"{url}@@edit").forms["content-form"]
+    form["text"] = "<p>second version</p>"
+    form.submit("submit")
+    history = app.get(f"{url}@@history")
+    assert "edited" in history.text
+    old = history.click(description="previous version")
+    assert "first version" in old.text
+
+
+def test_rename_move_and_delete(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    folder = app.get("/@@add?type=Folder").forms["content-form"]
+    folder["title"] = "Archive"
+    folder.submit("submit")
+    url = add_page(app, title="Old news").request.path
+    form = app.get(f"{url}@@rename").forms["content-form"]
+    form["name"] = "moved-news"
+    form["target"] = "/archive"
+    moved = form.submit("submit").follow()
+    assert moved.request.path == "/archive/moved-news/"
+    app.get(url, status=404)
+    # Bad target: clear error, nothing moved.
+    form = app.get("/archive/moved-news/@@rename").forms["content-form"]
+    form["target"] = "/nowhere"
+    assert "there is no folder at /nowhere" in form.submit("submit").text
+    page = app.get("/archive/moved-news/@@delete")
+    page.forms["confirm-form"].submit("confirm").follow()
+    app.get("/archive/moved-news/", status=404)
+
+
+def test_event_end_before_start_is_refused(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/@@add?type=Event").forms["content-form"]
+    form["title"] = "Assembly"
+    form.set("date", "2026-12-01", index=0)
+    form.set("time", "18:00", index=0)
+    form.set("date", "2026-12-01", index=1)
+    form.set("time", "17:00", index=1)
+    res = form.submit("submit")
+    assert res.status_int == 200
+    assert "The end must not be before the start." in res.text
+
+
+def test_file_upload_and_download(app):
+    from webtest import Upload
+
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/@@add?type=File").forms["content-form"]
+    form["upload"] = Upload("minutes.txt", b"the minutes", "text/plain")
+    page = form.submit("submit").follow()
+    assert "minutes.txt" in page.text
+    download = app.get(page.request.path + "@@download")
+    assert download.body == b"the minutes"
+    assert download.content_type == "text/plain"
