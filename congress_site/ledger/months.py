@@ -33,6 +33,8 @@ class Month:
     def parse(cls, text: object, field: str = "month") -> Month:
         """Parse exactly ``YYYY-MM`` (two-digit month). ``"2026-1"``, ``"2026-13"``,
         ``"2026-00"``, dates and non-strings raise :class:`InvalidMonth` naming ``field``."""
+        if isinstance(text, datetime.date):  # YAML turns an unquoted 2026-01-01 into a date
+            raise InvalidMonth(field, f'{text.isoformat()} is a date, not a month ("YYYY-MM")')
         if not isinstance(text, str):
             raise InvalidMonth(field, f'{text!r} is not a month (expected a "YYYY-MM" string)')
         match = _MONTH_RE.fullmatch(text)
