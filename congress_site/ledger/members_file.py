@@ -409,7 +409,7 @@ def parse_members_data(data: object, *, mail_domains: Collection[str] | None = N
 def parse_members_yaml(text: str, *, mail_domains: Collection[str] | None = None) -> MembersFile:
     """Parse the members file's YAML text. Raises :class:`MembersFileError`."""
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as e:
         raise MembersFileError([LedgerError("yaml", str(e), code="invalid_yaml")]) from None
     return parse_members_data(data, mail_domains=mail_domains)

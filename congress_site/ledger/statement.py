@@ -170,7 +170,9 @@ def _time_credit(summary: MonthSummary, member_id: str) -> TimeCreditLine:
 class _Dues:
     """Dues per month: frozen in closed months, else from the history."""
 
-    def __init__(self, member_id, history, closed: Mapping[Month, ClosedMonth]) -> None:
+    def __init__(
+        self, member_id: str, history: SubscriptionHistory, closed: Mapping[Month, ClosedMonth]
+    ) -> None:
         self.member_id, self.history, self.closed = member_id, history, closed
 
     def __call__(self, month: Month) -> Money:

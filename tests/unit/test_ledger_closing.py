@@ -157,6 +157,18 @@ def test_reversals_count_in_their_own_month():
     assert sum(p.minutes for p in feb.summary.member_parts) == -90
 
 
+def test_development_reversal_gives_minutes_back_to_the_reserve():
+    original = work("a", 300, "development", "dev-1")
+    jan = close(time_entries=[original])
+    fix = reverse_intervention(
+        original, id="x", date=datetime.date(2026, 2, 2), reason="wrong item", logged_by="s"
+    )
+    feb = close(FEB, jan, time_entries=[fix])
+    assert feb.summary.development_used == -300
+    assert feb.summary.item_minutes("dev-1") == -300
+    assert feb.reserve_after == (240 - 300) + 240 + 300
+
+
 def test_cad_received_and_dues_totals():
     p = payment("p1", "alpha", 3000, 4400)
     r = reverse(

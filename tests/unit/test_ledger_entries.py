@@ -105,6 +105,16 @@ def test_closed_month_refuses_entries():
         ensure_open(Month(2026, 3), {Month(2026, 3)})
 
 
+def test_error_json_names_code_and_field():
+    with pytest.raises(InvalidAmount) as info:
+        pay(cents=-1)
+    assert info.value.to_json_dict() == {
+        "error": "invalid_amount",
+        "field": "amount",
+        "message": "amount: -0.01 must be greater than zero",
+    }
+
+
 def test_duplicate_id_refused():
     with pytest.raises(InvalidEntry) as info:
         check(pay(), existing=[pay()])
