@@ -31,6 +31,19 @@ Interpretations (the design leaves them open):
 * **Ids** are ``"p1"``, ``"p2"``, ... per board, never reused, in creation order.
 * **modified** is the time of the current version; endorsements do not change it.
 
+Using it from a view (the web layer owns transactions, auth and HTTP)::
+
+    board = session.proposals            # a ProposalBoard stored on the Session
+    try:
+        proposal = board.edit(group_id, proposal_id, text, base_version, now)
+    except Stale as error:               # 409 {"error": "stale", "current": ...}
+        body = {"error": error.code, "message": str(error), "current": error.current.to_dict()}
+    except EngineError as error:         # limit/phase 409, invalid 422, not_found 404
+        body = {"error": error.code, "message": str(error)}
+
+``board.snapshot(now)`` is the body of ``GET @proposals``; a good ETag is the revision plus
+the current phase, since a schedule moves the phase without writing anything.
+
 Concurrency design (ZODB; many threads, 200 groups at once; no update may be lost and the
 result must equal a serial run of the committed actions):
 
@@ -56,6 +69,13 @@ result must equal a serial run of the committed actions):
 * ``revision`` is a ``BTrees.Length``, whose conflict resolution adds both increments, so
   counting changes never makes two otherwise independent actions conflict. It is bumped by
   every action that changes what ``snapshot`` shows, and only by those.
+* Two concurrent adds also draw the same id from the board's counter, which is a second,
+  independent conflict (same key in the ``_proposals`` BTree).
+* A phase change writes the board; an endorsement that read ``collaboration`` just before
+  commits as if it came first, which is a valid serial order (it did not write the board).
+* When the same group endorses the same proposal from two threads at once, the merge keeps
+  one endorsement but both increments of ``revision``: it still changes exactly when the
+  state does, it just skips a number.
 * There is no global counter: proposal ids come from the board's own counter, which only
   ``add`` writes, and ``add`` writes the board anyway.
 """

@@ -1,9 +1,13 @@
 """Example tests of the proposal rules and of each error the engine raises."""
 
+import ast
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from congress_site.congress import engine
 from congress_site.congress.engine import (
     EngineError,
     InvalidInput,
@@ -355,3 +359,19 @@ def test_every_error_is_an_engine_error_with_its_code():
     for error, code in codes.items():
         assert issubclass(error, EngineError)
         assert error.code == code
+
+
+def test_engine_modules_import_no_web_framework():
+    # Checked on the source: the package's own __init__ may load Pyramid for the site.
+    allowed = {"BTrees", "ZODB", "persistent", "transaction", *sys.stdlib_module_names}
+    package = Path(engine.__file__).parent
+    for module in ("engine.py", "phases.py", "textdiff.py"):
+        tree = ast.parse((package / module).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            assert {name.split(".")[0] for name in names} <= allowed, (module, names)
