@@ -124,7 +124,10 @@ class LimitReached(EngineError):
 
 
 class Stale(EngineError):
-    """``edit`` based on an older version; ``current`` is the proposal as it is (API: 409)."""
+    """``edit`` based on an older version; ``current`` is the proposal as it is (API: 409).
+
+    ``current`` is a persistent object: call ``current.to_dict()`` before the transaction ends.
+    """
 
     code = "stale"
 
