@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import random
+import time
 
 from pyramid.config import Configurator
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
+from pyramid_retry import IBeforeRetry
 
 from .i18n import compile_catalogs, negotiate_locale
 from .security.policy import SecurityPolicy, bearer_token
@@ -24,9 +27,19 @@ def _needs_csrf(request) -> bool:
     return request.content_type not in UNSAFE_JSON_TYPES
 
 
+def _backoff_before_retry(event):
+    """Writers that conflicted on a hot object (a text index word, a counter)
+    would collide again if they retried in lockstep; a short random pause
+    spreads them out."""
+    attempt = event.environ.get("retry.attempt", 0)
+    time.sleep(random.uniform(0, 0.005 * (2**attempt)))
+
+
 def main(global_config, **settings):
-    settings.setdefault("retry.attempts", "3")
+    settings.setdefault("retry.attempts", "5")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    # Any 4xx or 5xx answer aborts the transaction: bad input stores nothing.
+    settings.setdefault("tm.commit_veto", "pyramid_tm.default_commit_veto")
     secret = settings.get("session.secret")
     if not secret or secret == "change-me":
         if asbool(settings.get("session.allow_insecure_secret", False)):
@@ -37,6 +50,7 @@ def main(global_config, **settings):
     with Configurator(settings=settings, root_factory=root_factory) as config:
         config.include("pyramid_tm")
         config.include("pyramid_retry")
+        config.add_subscriber(_backoff_before_retry, IBeforeRetry)
         config.include("pyramid_zodbconn")
         config.include("pyramid_chameleon")
         config.add_translation_dirs("congress_site:locale/", "deform:locale/", "colander:locale/")

@@ -21,7 +21,6 @@ def make_settings(tmp_path, **extra):
         "zodbconn.uri": f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs",
         "session.secret": "test-secret-" + "x" * 40,
         "session.secure": "false",
-        "retry.attempts": "3",
     }
     settings.update(extra)
     return settings

@@ -37,7 +37,6 @@ def json_error(request, status: int, code: str, message: str, **extra) -> Respon
 
 @exception_view_config(ApiError)
 def api_error(exc, request):
-    request.tm.abort() if hasattr(request, "tm") else None
     return json_error(request, exc.status, exc.code, exc.message, **exc.extra)
 
 
