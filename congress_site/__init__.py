@@ -12,7 +12,7 @@ from pyramid.settings import asbool
 from pyramid_retry import IBeforeRetry
 
 from .i18n import compile_catalogs, negotiate_locale
-from .security.policy import SecurityPolicy, bearer_token
+from .security.policy import SESSION_COOKIE, SecurityPolicy, bearer_token
 from .site import get_site, root_factory
 
 UNSAFE_JSON_TYPES = ("application/json",)
@@ -52,13 +52,14 @@ def main(global_config, **settings):
         config.include("pyramid_retry")
         config.add_subscriber(_backoff_before_retry, IBeforeRetry)
         config.include("pyramid_zodbconn")
+        config.include(".cache")
         config.include("pyramid_chameleon")
         config.add_translation_dirs("congress_site:locale/", "deform:locale/", "colander:locale/")
         config.set_locale_negotiator(negotiate_locale)
         config.set_session_factory(
             SignedCookieSessionFactory(
                 secret,
-                cookie_name="konbit_session",
+                cookie_name=SESSION_COOKIE,
                 secure=asbool(settings.get("session.secure", True)),
                 httponly=True,
                 samesite="Lax",

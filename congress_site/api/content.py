@@ -6,6 +6,7 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPForbidden, HTTPNoContent
 from pyramid.view import view_config
 
+from ..cache import mark_cacheable
 from ..content import operations
 from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
@@ -51,6 +52,7 @@ def actor(request):
 
 @view_config(context=Content, request_method="GET", permission=VIEW, api=True, renderer="json")
 def get_content(context, request):
+    mark_cacheable(request)
     return serialize(context, request, get_type(context.type_name))
 
 

@@ -15,6 +15,7 @@ from pyramid.location import lineage
 
 from .roles import group_principal, role_principal, user_principal
 
+SESSION_COOKIE = "konbit_session"
 SESSION_USER = "login"
 SESSION_SCRIBE = "scribe"
 
@@ -78,6 +79,8 @@ def identify(request, site) -> Identity | None:
         if record["kind"] == "scribe":
             return _scribe_identity(record, True, token)
         return None
+    if SESSION_COOKIE not in request.cookies:
+        return None  # no session: do not create one just to look
     session = request.session
     login = session.get(SESSION_USER)
     if login:

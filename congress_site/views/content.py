@@ -10,6 +10,7 @@ from pyramid.response import FileIter, Response
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
+from ..cache import mark_cacheable
 from ..content import operations
 from ..content.base import Container, Content, NameError_
 from ..content.registry import get_type
@@ -57,6 +58,7 @@ class ContentView(BaseView):
 
         ct = get_type(self.context.type_name)
         template = ct.view_template if ct else "congress_site:templates/content/view.pt"
+        mark_cacheable(self.request)
         return render_to_response(template, self.page(), request=self.request)
 
     def visible_children(self):

@@ -10,6 +10,7 @@ from pyramid.location import lineage
 
 from ..content.registry import addable_types, get_type
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, _
+from ..security.policy import SESSION_COOKIE
 from ..security.roles import ADD, DELETE, EDIT, MANAGE, SHARE, VIEW, VIEW_HISTORY
 from ..workflow import transitions_for, workflow_for
 
@@ -111,6 +112,10 @@ class Layout:
         return self.can(MANAGE, self.site)
 
     def messages(self):
+        # Touching the session of a visitor who has none would create one and
+        # send a cookie with every anonymous page, defeating caches.
+        if SESSION_COOKIE not in self.request.cookies:
+            return []
         return self.request.session.pop_flash()
 
     def format_date(self, value, with_time=True) -> str:

@@ -1,0 +1,111 @@
+"""A small in-process cache of anonymous pages, valid until the next commit.
+
+What an anonymous visitor sees depends only on the URL, the language and the
+database state, so a page rendered at transaction T can be served again while
+the database's last transaction is still T: any commit, from this process or
+another (ZEO, RelStorage), changes it and so empties the cache in effect. Hits
+never open a ZODB connection or traverse. Views opt in with `mark_cacheable`;
+anything time-dependent (a countdown, a schedule-driven phase) must not.
+Answers carry the transaction as an ETag, so browsers and proxies revalidate
+with a 304.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from pyramid.response import Response
+
+from .security.policy import SESSION_COOKIE
+
+CACHEABLE = "konbit.cacheable"
+MAX_ENTRIES = 1000
+MAX_BODY = 512 * 1024
+
+
+def mark_cacheable(request) -> None:
+    request.environ[CACHEABLE] = True
+
+
+class PageCache:
+    def __init__(self, max_entries=MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key, tid):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != tid:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[1]
+
+    def put(self, key, tid, value) -> None:
+        with self._lock:
+            self._entries[key] = (tid, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def _anonymous(request) -> bool:
+    return "Authorization" not in request.headers and SESSION_COOKIE not in request.cookies
+
+
+def anonymous_cache_tween_factory(handler, registry):
+    cache = PageCache()
+    registry.page_cache = cache
+
+    def last_tid():
+        db = registry._zodb_databases[""]
+        return db.lastTransaction()
+
+    def tween(request):
+        if request.method not in ("GET", "HEAD") or not _anonymous(request):
+            return handler(request)
+        from .i18n import negotiate_locale
+
+        key = (
+            request.host_url,
+            request.path_qs,
+            negotiate_locale(request),
+            request.headers.get("Accept", "")[:100],
+        )
+        tid = last_tid()
+        etag = tid.hex()
+        cached = cache.get(key, tid)
+        if cached is not None:
+            status, headers, body = cached
+            if etag in request.if_none_match:
+                response = Response(status=304)
+            else:
+                response = Response(status=status, headerlist=list(headers), body=body)
+            response.etag = etag
+            return response
+        response = handler(request)
+        if (
+            request.environ.get(CACHEABLE)
+            and response.status_int == 200
+            and "Set-Cookie" not in response.headers
+            and response.content_length is not None
+            and response.content_length <= MAX_BODY
+        ):
+            headers = [(k, v) for k, v in response.headerlist if k.lower() != "content-length"]
+            cache.put(key, tid, (response.status, tuple(headers), response.body))
+            response.etag = etag
+        return response
+
+    return tween
+
+
+def includeme(config):
+    # Over pyramid_tm: a hit needs no transaction and no ZODB connection.
+    config.add_tween(
+        "congress_site.cache.anonymous_cache_tween_factory", over="pyramid_tm.tm_tween_factory"
+    )
