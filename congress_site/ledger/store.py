@@ -1,0 +1,487 @@
+"""Ledger operations on the persistent objects: the one place that writes the ledger.
+
+Views, the API, the CLI, the importer and the demo all call these functions. Each one
+validates completely (with the pure modules' checks) before it writes anything and
+raises a :class:`~.errors.LedgerError` otherwise, so a failed call stores nothing even
+outside a web transaction. No Pyramid imports here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+
+from .closing import ClosedMonth, MonthSummary, close_month, summarize_month
+from .entries import Payment, Reversal, check_new_entry, ensure_open, parse_date, reverse
+from .errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
+from .models import ClosedRecord, LedgerFolder, Member
+from .money import BASE_CURRENCY, Money, get_currency, parse_money
+from .months import Month, month_range
+from .statement import Statement, statement
+from .subscriptions import Subscription, SubscriptionHistory, check_history_change
+from .timecredit import (
+    CATEGORIES,
+    ITEM_STATUSES,
+    MAINTENANCE,
+    DevelopmentItem,
+    ExchangeRate,
+    Intervention,
+    MonthCredit,
+    check_new_time_entry,
+    parse_hours,
+    reverse_intervention,
+)
+
+FOLDER_NAME = "members"
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def today() -> datetime.date:
+    return datetime.date.today()
+
+
+def new_id(date: datetime.date) -> str:
+    """Date-prefixed random id: a month's entries form a key range; no sequence object."""
+    return f"{date.isoformat()}-{secrets.token_hex(4)}"
+
+
+# -- the folder ---------------------------------------------------------------------------
+def get_folder(site, create: bool = False) -> LedgerFolder | None:
+    folder = site.get(FOLDER_NAME)
+    if isinstance(folder, LedgerFolder):
+        return folder
+    if folder is not None or not create:
+        return None
+    from ..content import operations
+
+    return operations.create(
+        site, "Members", {"title": "Members", "description": ""}, None, name=FOLDER_NAME
+    )
+
+
+class ClosedMonths:
+    """The closed months as the pure functions want them: ``month in closed`` is true for
+    every month up to the last close (earlier months are frozen too), ``closed.get(m)``
+    gives the ClosedMonth."""
+
+    def __init__(self, folder: LedgerFolder):
+        self.folder = folder
+        self.last = folder.last_closed()
+
+    def __contains__(self, month: object) -> bool:
+        return isinstance(month, Month) and self.last is not None and month <= self.last
+
+    def get(self, month: Month, default=None) -> ClosedMonth | None:
+        record = self.folder.closed.get(str(month))
+        return record.closed if record is not None else default
+
+    def __iter__(self):
+        for key in self.folder.closed.keys():
+            yield Month.parse(key)
+
+
+# -- input parsing shared by the API, the forms and the CLI ---------------------------------
+def parse_month(text: object, field: str = "month") -> Month:
+    return Month.parse(text, field)
+
+
+def parse_minutes(value: object, field: str = "minutes") -> int:
+    """An int, or a string of digits (forms, CLI). Range checks stay with the domain."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise InvalidMinutes(field, f"{value!r} is not a whole number of minutes")
+
+
+def optional_text(value: object, field: str, max_length: int = 2000) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidEntry(field, "must be text")
+    if len(value) > max_length:
+        raise InvalidEntry(field, f"is longer than {max_length} characters")
+    return value.strip()
+
+
+# -- payments ---------------------------------------------------------------------------------
+def record_payment(
+    folder: LedgerFolder,
+    member: Member,
+    *,
+    date: object,
+    amount: object,
+    currency: object = None,
+    cad_received: object = None,
+    reference: object = "",
+    note: object = "",
+) -> Payment:
+    """Record money received from ``member``. ``amount`` is a decimal string in
+    ``currency`` (default: the member's); ``cad_received`` is required unless the payment
+    is in CAD, where it defaults to the amount."""
+    currency = member.currency if currency is None else currency
+    get_currency(currency)
+    money = parse_money(amount, currency, field="amount", allow_zero=False)
+    if cad_received is None:
+        if currency != BASE_CURRENCY:
+            raise InvalidAmount("cad_received", "is required for a payment not in CAD")
+        cad = money
+    else:
+        cad = parse_money(cad_received, BASE_CURRENCY, field="cad_received", allow_zero=False)
+    day = parse_date(date)
+    payment = Payment(
+        id=new_id(day),
+        member_id=member.member_id,
+        date=day,
+        amount=money,
+        cad_received=cad,
+        reference=optional_text(reference, "reference", 200),
+        note=optional_text(note, "note"),
+    )
+    check_new_entry(
+        payment,
+        member_currency=member.currency,
+        existing=member.entries,
+        reversed_ids=member.reversed_ids,
+        closed_months=ClosedMonths(folder),
+    )
+    member.entries[payment.id] = payment
+    return payment
+
+
+def reverse_payment(
+    folder: LedgerFolder, member: Member, *, reverses: object, date: object, reason: object
+) -> Reversal:
+    day = parse_date(date)
+    if not isinstance(reverses, str) or reverses not in member.entries:
+        raise InvalidEntry(
+            "reverses", f"no entry {reverses!r} for this member", code="unknown_entry"
+        )
+    reason = optional_text(reason, "reason")
+    if not reason:
+        raise InvalidEntry("reason", "say why the entry is corrected", code="required")
+    reversal = reverse(member.entries[reverses], id=new_id(day), date=day, reason=reason)
+    check_new_entry(
+        reversal,
+        member_currency=member.currency,
+        existing=member.entries,
+        reversed_ids=member.reversed_ids,
+        closed_months=ClosedMonths(folder),
+    )
+    member.entries[reversal.id] = reversal
+    member.reversed_ids.add(reverses)
+    return reversal
+
+
+# -- subscriptions ------------------------------------------------------------------------------
+def parse_subscriptions(data: object, currency: str, field: str = "subscriptions") -> tuple:
+    if not isinstance(data, list):
+        raise InvalidEntry(field, "must be a list of subscriptions")
+    lines = []
+    for i, line in enumerate(data):
+        where = f"{field}[{i}]"
+        if not isinstance(line, dict):
+            raise InvalidEntry(where, "must be an object")
+        unknown = set(line) - {"from", "shares", "amount_per_share", "until"}
+        if unknown:
+            raise InvalidEntry(where, f"unknown key(s): {', '.join(sorted(unknown))}")
+        shares = line.get("shares")
+        if not isinstance(shares, int) or isinstance(shares, bool) or shares < 0:
+            raise InvalidEntry(f"{where}.shares", f"{shares!r} must be an integer >= 0")
+        until = line.get("until")
+        lines.append(
+            Subscription(
+                start=Month.parse(line.get("from"), f"{where}.from"),
+                shares=shares,
+                amount_per_share=parse_money(
+                    line.get("amount_per_share"), currency, field=f"{where}.amount_per_share"
+                ),
+                until=None if until is None else Month.parse(until, f"{where}.until"),
+            )
+        )
+    SubscriptionHistory(currency, lines)  # validates overlaps and currencies
+    return tuple(sorted(lines, key=lambda s: s.start))
+
+
+def set_subscriptions(folder: LedgerFolder, member: Member, subscriptions: Iterable) -> bool:
+    """Replace the history; refused when it would change the dues of a closed month."""
+    new = SubscriptionHistory(member.currency, subscriptions)
+    if new == member.subscription_history:
+        return False
+    check_history_change(member.subscription_history, new, ClosedMonths(folder))
+    member.subscriptions = new.subscriptions
+    return True
+
+
+# -- time credit ----------------------------------------------------------------------------------
+def set_credit(
+    folder: LedgerFolder,
+    month: Month,
+    *,
+    hours: object,
+    hourly_rate: object,
+    development_hours: object = "0",
+    rates: object = None,
+    server_cost: object = None,
+) -> MonthCredit:
+    """Create or replace the time-credit record of an open month. ``rates`` maps a
+    currency to the CAD value of one unit as a decimal string (``{"EUR": "1.50"}``)."""
+    ensure_open(month, ClosedMonths(folder), field="month")
+    exchange = []
+    for code, value in (rates or {}).items():
+        get_currency(code, field="rates")
+        cad = parse_money(value, BASE_CURRENCY, field=f"rates.{code}", allow_zero=False)
+        exchange.append(ExchangeRate(code, cad.cents, 100))
+    credit = MonthCredit(
+        month=month,
+        minutes_bought=parse_hours(hours, "hours"),
+        hourly_rate=parse_money(hourly_rate, BASE_CURRENCY, field="hourly_rate"),
+        development_minutes=parse_hours(development_hours, "development_hours"),
+        rates=tuple(exchange),
+    )
+    cost = None
+    if server_cost is not None:
+        cost = parse_money(server_cost, BASE_CURRENCY, field="server_cost")
+    folder.credits[str(month)] = credit
+    if cost is not None:
+        folder.server_costs[str(month)] = cost
+    return credit
+
+
+def save_item(
+    folder: LedgerFolder,
+    item_id: object,
+    *,
+    title: object,
+    allocated_hours: object = None,
+    allocated_minutes: int = 0,
+    status: object = "proposed",
+    description: object = "",
+) -> DevelopmentItem:
+    """Create or replace a development item; ``allocated_hours`` (decimal string) wins
+    over ``allocated_minutes``."""
+    if not isinstance(item_id, str) or not item_id:
+        raise InvalidEntry("id", "an item needs an id", code="required")
+    if status not in ITEM_STATUSES:
+        raise InvalidEntry("status", f"{status!r} is not one of {', '.join(ITEM_STATUSES)}")
+    item = DevelopmentItem(
+        id=item_id,
+        title=optional_text(title, "title", 200),
+        allocated_minutes=(
+            allocated_minutes
+            if allocated_hours is None
+            else parse_hours(allocated_hours, "allocated_hours")
+        ),
+        status=status,
+        description=optional_text(description, "description"),
+    )
+    folder.items[item.id] = item
+    return item
+
+
+def log_intervention(
+    folder: LedgerFolder,
+    *,
+    minutes: object,
+    category: object,
+    description: object,
+    logged_by: str,
+    date: object = None,
+    item_id: object = None,
+) -> Intervention:
+    day = today() if date in (None, "") else parse_date(date)
+    if category not in CATEGORIES:
+        raise InvalidEntry(
+            "category",
+            f"{category!r} is not one of {', '.join(CATEGORIES)}",
+            code="invalid_category",
+        )
+    if item_id == "" or (category == MAINTENANCE and item_id is None):
+        item_id = None
+    entry = Intervention(
+        id=new_id(day),
+        date=day,
+        minutes=parse_minutes(minutes),
+        category=category,
+        description=optional_text(description, "description"),
+        logged_by=logged_by,
+        item_id=item_id,
+    )
+    check_new_time_entry(
+        entry,
+        existing=folder.time_entries,
+        reversed_ids=folder.time_reversed,
+        items=folder.items,
+        closed_months=ClosedMonths(folder),
+    )
+    folder.time_entries[entry.id] = entry
+    return entry
+
+
+def reverse_time_entry(
+    folder: LedgerFolder, *, reverses: object, date: object, reason: object, logged_by: str
+):
+    day = today() if date in (None, "") else parse_date(date)
+    original = folder.time_entries.get(reverses) if isinstance(reverses, str) else None
+    if original is None:
+        raise InvalidEntry("reverses", f"no intervention {reverses!r}", code="unknown_entry")
+    reason = optional_text(reason, "reason")
+    if not reason:
+        raise InvalidEntry("reason", "say why the intervention is corrected", code="required")
+    entry = reverse_intervention(
+        original, id=new_id(day), date=day, reason=reason, logged_by=logged_by
+    )
+    check_new_time_entry(
+        entry,
+        existing=folder.time_entries,
+        reversed_ids=folder.time_reversed,
+        items=folder.items,
+        closed_months=ClosedMonths(folder),
+    )
+    folder.time_entries[entry.id] = entry
+    folder.time_reversed.add(reverses)
+    return entry
+
+
+def month_time_entries(folder: LedgerFolder, month: Month) -> list:
+    prefix = str(month)
+    return list(folder.time_entries.values(min=prefix, max=prefix + "-\uffff"))
+
+
+def used_minutes(folder: LedgerFolder, month: Month) -> int:
+    return sum(e.signed_minutes for e in month_time_entries(folder, month))
+
+
+# -- month summaries and the close ---------------------------------------------------------------
+def month_dues(folder: LedgerFolder, month: Month) -> dict[str, Money]:
+    dues = {}
+    for member in folder.members():
+        amount = member.subscription_history.dues(month)
+        if amount.cents:
+            dues[member.member_id] = amount
+    return dues
+
+
+def month_entries(folder: LedgerFolder, month: Month) -> list:
+    out = []
+    for member in folder.members():
+        out.extend(member.month_entries(month))
+    return out
+
+
+def close(folder: LedgerFolder, month: Month, actor: str | None) -> ClosedMonth:
+    """Close ``month``: the next one after the last close (any month for the first)."""
+    closed = ClosedMonths(folder)
+    if month in closed:
+        raise MonthClosed("month", f"{month} is already closed")
+    if closed.last is not None and month != closed.last.next():
+        raise InvalidEntry(
+            "month",
+            f"close {closed.last.next()} first; months close in order",
+            code="close_out_of_order",
+        )
+    credit = folder.credits.get(str(month))
+    if credit is None:
+        raise InvalidEntry(
+            "month",
+            f"{month} has no time-credit record; set the hours bought first",
+            code="no_credit",
+        )
+    result = close_month(
+        month,
+        closed.get(closed.last) if closed.last is not None else None,
+        credit=credit,
+        entries=month_entries(folder, month),
+        time_entries=month_time_entries(folder, month),
+        dues=month_dues(folder, month),
+        opening_reserve=folder.opening_reserve,
+    )
+    folder.closed[str(month)] = ClosedRecord(result, actor, utcnow())
+    return result
+
+
+def summaries(
+    folder: LedgerFolder, first: Month, last: Month, *, with_entries: bool = True
+) -> dict[Month, MonthSummary]:
+    """Month -> summary for ``first..last``: the frozen one of closed months, a
+    provisional one for open months with a credit record (reserves chained from the last
+    close). Months without either are left out."""
+    closed = ClosedMonths(folder)
+    out: dict[Month, MonthSummary] = {}
+    for month in month_range(first, last):
+        link = closed.get(month)
+        if link is not None:
+            out[month] = link.summary
+    if closed.last is not None and closed.last >= last:
+        return out
+    if closed.last is not None:
+        start = closed.last.next()
+        reserve = closed.get(closed.last).reserve_after
+    else:
+        first_credit = folder.credits.minKey() if folder.credits else None
+        if first_credit is None:
+            return out
+        start = Month.parse(first_credit)
+        reserve = folder.opening_reserve
+    if start > last:
+        return out
+    for month in month_range(start, last):
+        credit = folder.credits.get(str(month))
+        if credit is None:
+            continue
+        summary = summarize_month(
+            month,
+            credit=credit,
+            entries=month_entries(folder, month) if with_entries else (),
+            time_entries=month_time_entries(folder, month),
+            dues=month_dues(folder, month),
+            reserve_before=reserve,
+        )
+        reserve = summary.reserve_after
+        if month >= first:
+            out[month] = summary
+    return out
+
+
+def default_period(member: Member | None = None) -> tuple[Month, Month]:
+    last = Month.of(today())
+    first = last - 11
+    if member is not None:
+        start = member.subscription_history.first_month()
+        if start is not None and first < start <= last:
+            first = start
+    return first, last
+
+
+def parse_period(params, member: Member | None = None) -> tuple[Month, Month]:
+    first, last = default_period(member)
+    if params.get("from"):
+        first = Month.parse(params.get("from"), "from")
+    if params.get("to"):
+        last = Month.parse(params.get("to"), "to")
+    if last < first:
+        raise InvalidMonth("to", f"{last} is before {first}", code="invalid_range")
+    if last.index - first.index >= 120:
+        raise InvalidMonth("to", "a period is at most 120 months", code="invalid_range")
+    return first, last
+
+
+def member_statement(folder: LedgerFolder, member: Member, first: Month, last: Month) -> Statement:
+    closed = ClosedMonths(folder)
+    open_summaries = {}
+    if closed.last is None or closed.last < last:
+        open_first = first if closed.last is None else max(first, closed.last.next())
+        open_summaries = summaries(folder, open_first, last, with_entries=False)
+    return statement(
+        member.member_id,
+        member.subscription_history,
+        first,
+        last,
+        entries=member.entries.values(),
+        closed=closed,
+        open_summaries=open_summaries,
+    )
