@@ -527,6 +527,41 @@ class ProposalBoard(Persistent):
             self._changed()
         return proposal
 
+    def replace_group(self, old: str, new: str | None = None) -> int:
+        """A coordinator merges group ``old`` into ``new``, or removes it (``new=None``).
+
+        Additive helper for the web layer, allowed in any phase (it is not a scribe's
+        action): in every live proposal ``old``'s endorsement becomes ``new``'s (kept once,
+        in ``old``'s place when ``new`` did not endorse yet) or, on removal, disappears; a
+        proposal left without endorsements is retired as a withdrawal would retire it.
+        Versions keep naming ``old`` (history is append-only). Returns how many proposals
+        changed.
+        """
+        _checked_group(old)
+        if new is not None:
+            _checked_group(new)
+            if new == old:
+                raise InvalidInput("a group cannot be merged into itself")
+        changed = 0
+        for proposal_id in self._live:
+            proposal = self._proposals[proposal_id]
+            if old not in proposal.endorsements:
+                continue
+            merged: list[str] = []
+            for group in proposal.endorsements:
+                group = new if group == old else group
+                if group is not None and group not in merged:
+                    merged.append(group)
+            proposal.endorsements = tuple(merged)
+            proposal.retired = not merged
+            changed += 1
+        if changed:
+            retired = {pid for pid in self._live if self._proposals[pid].retired}
+            if retired:
+                self._live = tuple(pid for pid in self._live if pid not in retired)
+            self._changed()
+        return changed
+
     # Helpers
 
     def _changed(self) -> None:

@@ -1,0 +1,1 @@
+"""Congress pages (filled in below)."""
