@@ -386,9 +386,10 @@ def log_page(context, request):
                     credit.minutes_bought,
                 )
             view.flash(
-                _(
-                    "Logged ${time} of ${category}.",
-                    mapping={"time": view.hours(entry.minutes), "category": category},
+                view.t(
+                    _("Logged ${time} of ${category}."),
+                    time=view.hours(entry.minutes),
+                    category=view.t(view.category_term(category)),
                 )
             )
             query = {"category": category, "minutes": str(entry.minutes)}
@@ -481,11 +482,11 @@ def close_page(context, request):
                     rates=rates,
                     server_cost=(request.POST.get("server_cost") or "").replace(",", ".") or None,
                 )
-                view.flash(_("Time credit of ${month} saved.", mapping={"month": str(month)}))
+                view.flash(view.t(_("Time credit of ${month} saved."), month=view.month(month)))
             else:
                 month = Month.parse(request.POST.get("month"), "month")
                 store.close(context, month, view.actor)
-                view.flash(_("${month} is closed.", mapping={"month": str(month)}))
+                view.flash(view.t(_("${month} is closed."), month=view.month(month)))
         except LedgerError as exc:
             view.error = exc.message
             status = 409 if exc.code == "month_closed" else 400
