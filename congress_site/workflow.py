@@ -6,6 +6,7 @@ and the permission that guards it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pyramid.authorization import Authenticated, Everyone
@@ -30,7 +31,13 @@ class State:
     viewers: tuple[str, ...]
 
     def acl(self) -> list:
-        return acl_for(self.viewers)
+        # States are immutable, so is their ACL: build it once.
+        return _state_acl(self.viewers)
+
+
+@functools.lru_cache(maxsize=64)
+def _state_acl(viewers: tuple[str, ...]) -> tuple:
+    return tuple(acl_for(viewers))
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,16 @@ of its parents, expressed as `role:<Name>` so ACLs can grant to roles.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
-from pyramid.location import lineage
 
 from .roles import group_principal, role_principal, user_principal
 
 SESSION_COOKIE = "konbit_session"
+_ANONYMOUS = frozenset({Everyone})
+_IDENTITY_KEY = "_konbit_identity"
 SESSION_USER = "login"
 SESSION_SCRIBE = "scribe"
 
@@ -29,6 +31,12 @@ class Identity:
     via_token: bool = False
     token: str | None = None
     base_principals: frozenset = field(default_factory=frozenset)
+    principal_cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def holders(self) -> tuple:
+        """Principals that can hold local roles: the user and its groups."""
+        return tuple(p for p in self.base_principals if p.startswith(("user:", "group:")))
 
     @property
     def is_user(self) -> bool:
@@ -91,19 +99,36 @@ def identify(request, site) -> Identity | None:
     return None
 
 
-def effective_principals(identity: Identity | None, context) -> set[str]:
+def _local_role_principals(identity: Identity, obj) -> frozenset:
+    """Roles the identity holds on `obj` itself (not inherited)."""
+    local = getattr(obj, "local_roles", None)
+    if not local:
+        return frozenset()
+    found = set()
+    for holder in identity.holders:
+        for role in local.get(holder, ()):
+            found.add(role_principal(role))
+    return frozenset(found)
+
+
+def effective_principals(identity: Identity | None, context) -> frozenset:
+    """The identity's principals plus the local roles it holds on `context`
+    or any parent. Memoised per object on the identity, which lives for one
+    request, so listing 100 children walks the shared parents once."""
     if identity is None:
-        return {Everyone}
-    principals = set(identity.base_principals)
-    holders = [p for p in principals if p.startswith(("user:", "group:"))]
-    if holders:
-        for obj in lineage(context):
-            local = getattr(obj, "local_roles", None)
-            if not local:
-                continue
-            for holder in holders:
-                for role in local.get(holder, ()):
-                    principals.add(role_principal(role))
+        return _ANONYMOUS
+    cache = identity.principal_cache
+    key = id(context)
+    cached = cache.get(key)
+    if cached is not None and cached[0] is context:
+        return cached[1]
+    parent = getattr(context, "__parent__", None)
+    inherited = (
+        effective_principals(identity, parent) if parent is not None else identity.base_principals
+    )
+    own = _local_role_principals(identity, context) if identity.holders else frozenset()
+    principals = inherited | own if own else inherited
+    cache[key] = (context, principals)
     return principals
 
 
@@ -121,7 +146,14 @@ class SecurityPolicy:
         self._acl = ACLHelper()
 
     def identity(self, request):
-        return identify(request, self._get_site(request))
+        # Pyramid asks for the identity at every permission check; work it
+        # out once per request.
+        try:
+            return request.__dict__[_IDENTITY_KEY]
+        except KeyError:
+            identity = identify(request, self._get_site(request))
+            request.__dict__[_IDENTITY_KEY] = identity
+            return identity
 
     def authenticated_userid(self, request):
         identity = request.identity
@@ -132,10 +164,12 @@ class SecurityPolicy:
         return self._acl.permits(context, principals, permission)
 
     def remember(self, request, userid, **kw):
+        request.__dict__.pop(_IDENTITY_KEY, None)
         request.session.clear()
         request.session[SESSION_USER] = userid
         return []
 
     def forget(self, request, **kw):
+        request.__dict__.pop(_IDENTITY_KEY, None)
         request.session.invalidate()
         return []

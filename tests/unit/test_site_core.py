@@ -81,6 +81,7 @@ def test_local_roles_are_inherited_down_the_tree(site):
     carol = principals_of("carol", groups=["editors"])
     assert not permits(carol, page, EDIT)
     set_local_roles(folder, "group:editors", {"Editor"}, "admin")
+    carol = principals_of("carol", groups=["editors"])  # a new request
     assert permits(carol, page, EDIT) and permits(carol, page, VIEW)
     assert effective_roles(carol, page) == {"Editor"}
     assert not permits(carol, site, ADD)
