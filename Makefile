@@ -11,11 +11,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the site and its tests use: WeasyPrint's libraries and fonts,
 # Chromium for browser tests, gettext-free i18n (Babel compiles catalogs).
 DEB_SITE := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
-DEB_TEST := chromium wrk
+DEB_TEST := chromium wrk poppler-utils
 DEB_MOLECULE := docker.io debootstrap
 
-.PHONY: run test venv system-deps lint unit functional browser ansible-lint \
-        ansible-syntax molecule molecule-prepare translations bench clean
+.PHONY: run test venv system-deps site-deps lint unit functional browser ansible-lint \
+        ansible-syntax molecule molecule-prepare translations i18n bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,13 @@ venv: $(STAMP) translations
 translations: $(STAMP)
 	@$(BIN)/python -m congress_site.i18n_compile
 
+site-deps:
+	@bash tests/ansible/apt-ensure.sh $(DEB_SITE)
+
 system-deps:
 	@bash tests/ansible/apt-ensure.sh $(DEB_SITE) $(DEB_TEST)
 
-run: venv
+run: site-deps venv
 	@mkdir -p var
 	$(BIN)/congress-site $(INI) demo
 	$(BIN)/pserve $(INI)
@@ -67,8 +70,19 @@ molecule: venv molecule-prepare
 
 test: venv system-deps lint unit functional browser ansible-lint ansible-syntax molecule
 
+# Re-extract the core UI strings and merge them into the fr/es/pt catalogs.
+i18n: venv
+	$(BIN)/pot-create -c lingua.cfg -d congress_site -o congress_site/locale/congress_site.pot \
+	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py \
+	  congress_site/content congress_site/security congress_site/views congress_site/api \
+	  congress_site/templates/*.pt congress_site/templates/content
+	for l in fr es pt; do $(BIN)/pybabel update -D congress_site -l $$l \
+	  -i congress_site/locale/congress_site.pot -d congress_site/locale; done
+
 bench: venv system-deps
 	$(BIN)/python bench/site_pages.py
+	@for b in bench/congress_load.py bench/statements.py; do \
+	  [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
