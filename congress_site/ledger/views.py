@@ -181,9 +181,10 @@ def render_pdf(html: str, request) -> bytes:
     from weasyprint import HTML
 
     prefix = request.static_url("congress_site:static/site.css").rsplit("site.css", 1)[0]
-    return HTML(string=html, base_url=request.application_url + "/").write_pdf(
-        url_fetcher=_StaticFetcher(prefix)
+    document = HTML(
+        string=html, base_url=request.application_url + "/", url_fetcher=_StaticFetcher(prefix)
     )
+    return document.write_pdf()
 
 
 @view_config(context=Member, name="statement.pdf", permission=VIEW)
