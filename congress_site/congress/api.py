@@ -111,6 +111,11 @@ def proposals_get(context, request):
         state_headers(request.response, etag)
         body = board.snapshot(now)
         body["groups"] = len(context.active_groups())
+        body["names"] = {
+            gid: context.group_name(gid)
+            for item in body["items"]
+            for gid in (item["created_by"], item["edited_by"])
+        }
         return body
     try:
         if len(subpath) == 1:

@@ -1,1 +1,458 @@
-"""Congress pages (filled in below)."""
+"""Congress pages: session page with phase buttons, coordinators' group management, the join
+page, the scribe screen, the projector display, session results and the congress's merged
+principles document with its Markdown, CSV and PDF exports.
+
+Pages work without JavaScript (plain forms, POST then redirect); ``scribe.js`` and
+``display.js`` only add live updates by polling the ETag endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
+from pyramid.renderers import render
+from pyramid.response import Response
+from pyramid.traversal import resource_path
+from pyramid.view import view_config
+
+from ..content.base import utcnow
+from ..security.policy import SESSION_SCRIBE, SESSION_USER
+from ..security.roles import EDIT, VIEW
+from ..views.content import BaseView
+from .content import PHASE_TITLES, Congress, CongressError, Session, Venue
+from .engine import EngineError, Stale
+from .i18n import _, localizer_for
+from .phases import PHASES
+from .results import percent, principles, session_results, to_csv, to_markdown
+from .textdiff import word_diff
+
+TEMPLATES = "congress_site:templates/congress/"
+STALE_MESSAGE = _(
+    "Another group changed this proposal meanwhile. "
+    "Here is its current text; your version is kept below."
+)
+
+
+def phase_labels(localizer) -> dict[str, str]:
+    return {phase: localizer.translate(PHASE_TITLES[phase]) for phase in PHASES}
+
+
+def iso(value):
+    return value.isoformat() if value is not None else None
+
+
+class CongressView(BaseView):
+    def t(self, term, **mapping):
+        return self.layout.t(term, **mapping)
+
+    def phase_title(self, phase: str) -> str:
+        return self.t(PHASE_TITLES[phase])
+
+    def percent(self, share: float) -> str:
+        return percent(share)
+
+    def flash(self, message):
+        # Flashes are stored as JSON strings: translate (and interpolate) them now.
+        self.request.session.flash(self.request.localizer.translate(message))
+
+
+# Session page and phase buttons --------------------------------------------------------------
+
+
+@view_config(context=Session, permission=VIEW, api=False, renderer=TEMPLATES + "session.pt")
+class SessionView(CongressView):
+    def __call__(self):
+        phase, ends = self.context.phase_window(utcnow())
+        return self.page(
+            phase=phase,
+            ends=iso(ends),
+            phases=PHASES,
+            venues=self.context.venues(),
+            can_edit=self.layout.can(EDIT),
+            groups=len(self.context.active_groups()),
+        )
+
+
+@view_config(context=Session, name="phase", request_method="POST", permission=EDIT, api=False)
+def set_phase(context, request):
+    try:
+        if request.POST.get("schedule"):
+            context.scheduled = True
+        else:
+            phase = request.POST.get("phase", "")
+            if phase not in PHASES:
+                raise HTTPBadRequest(_("Unknown phase."))
+            context.phase = phase
+    except ValueError:
+        request.session.flash(
+            request.localizer.translate(_("Set a start time before following the schedule."))
+        )
+        return HTTPFound(request.resource_url(context))
+    login = request.identity.login if request.identity else None
+    context.record("phase", login, phase=context.phase, scheduled=context.scheduled)
+    request.session.flash(request.localizer.translate(_("Phase changed.")))
+    return HTTPFound(request.resource_url(context))
+
+
+@view_config(
+    context=Session, name="manage", permission=EDIT, api=False, renderer=TEMPLATES + "manage.pt"
+)
+class ManageView(CongressView):
+    def __call__(self):
+        if self.request.method == "POST":
+            return self.post()
+        groups = sorted(self.context.groups.values(), key=lambda g: (g.venue, g.joined))
+        return self.page(
+            groups=[g for g in groups if g.active],
+            venues=self.context.venues(),
+            venue_titles={v.__name__: v.title for v in self.context.venues()},
+        )
+
+    def post(self):
+        post, session = self.request.POST, self.context
+        action = post.get("action")
+        try:
+            if action == "rename":
+                session.rename_group(post.get("group"), post.get("name"))
+            elif action == "merge":
+                session.merge_group(post.get("group"), post.get("into"))
+            elif action == "remove":
+                group = session.remove_group(post.get("group"))
+                self.request.site.tokens.revoke_where(
+                    kind="scribe", session=resource_path(session), group=group.id
+                )
+            elif action == "reset-code":
+                venue = session.venue(post.get("venue"))
+                if venue is None:
+                    raise CongressError(404, "not_found", "no such venue")
+                venue.reset_join_code()
+            else:
+                raise HTTPBadRequest(_("Unknown action."))
+        except CongressError as error:
+            self.flash(error.message)
+            return HTTPFound(self.request.resource_url(session, "@@manage"))
+        self.flash(_("Saved."))
+        return HTTPFound(self.request.resource_url(session, "@@manage"))
+
+
+# Joining and the scribe screen ----------------------------------------------------------------
+
+
+def scribe_claims(request, session) -> dict | None:
+    """The scribe of this browser for this session, if it joined it and still may act."""
+    claims = request.session.get(SESSION_SCRIBE)
+    if not claims or claims.get("session") != resource_path(session):
+        return None
+    if request.session.get(SESSION_USER):
+        return None  # a logged-in user acts as the user, not as a scribe
+    group = session.resolve_group(claims.get("group"))
+    return {"session": claims["session"], "group": group.id} if group else None
+
+
+@view_config(
+    context=Session, name="join", permission=VIEW, api=False, renderer=TEMPLATES + "join.pt"
+)
+class JoinView(CongressView):
+    def __call__(self):
+        values = {
+            "venue": self.request.params.get("venue", ""),
+            "name": "",
+            "code": "",
+            "error": None,
+        }
+        if self.request.method == "POST":
+            post = self.request.POST
+            values.update(venue=post.get("venue", ""), name=post.get("name", ""))
+            try:
+                group = self.context.join(
+                    values["venue"], post.get("code"), values["name"], utcnow()
+                )
+            except CongressError as error:
+                values["error"] = {
+                    "code": _("Wrong join code for this venue."),
+                    "duplicate": _("A group with this name already joined this venue."),
+                    "invalid": _("Give your group a name (at most 80 characters)."),
+                    "phase": _("This session is closed."),
+                    "not_found": _("Choose your venue."),
+                }[error.code]
+                self.request.response.status = error.status if error.status != 401 else 403
+                return self.page(venues=self.context.venues(), **values)
+            session = self.request.session
+            session.invalidate()  # a scribe device acts for its group only
+            session[SESSION_SCRIBE] = {"session": resource_path(self.context), "group": group.id}
+            self.flash(_("Welcome, ${name}.", mapping={"name": group.name}))
+            return HTTPFound(self.request.resource_url(self.context, "@@scribe"))
+        return self.page(venues=self.context.venues(), **values)
+
+
+@view_config(
+    context=Session, name="scribe", permission=VIEW, api=False, renderer=TEMPLATES + "scribe.pt"
+)
+class ScribeView(CongressView):
+    def __call__(self):
+        claims = scribe_claims(self.request, self.context)
+        if claims is None:
+            return HTTPFound(self.request.resource_url(self.context, "@@join"))
+        self.group = self.context.groups[claims["group"]]
+        if self.request.method == "POST":
+            return self.post()
+        now = utcnow()
+        board = self.context.proposals
+        phase, ends = board.phase_window(now)
+        venue = self.context.venue(self.group.venue)
+        state = board.snapshot(now)
+        return self.page(
+            group=self.group,
+            venue=venue,
+            phase=phase,
+            ends=iso(ends),
+            items=state["items"],
+            full=board.live_count >= board.max_live,
+            max_length=board.max_length,
+            config=json.dumps(self.config(state), ensure_ascii=False).replace("</", "<\\/"),
+            names={i["edited_by"]: self.context.group_name(i["edited_by"]) for i in state["items"]},
+            stale=self.request.session.pop("congress.stale", None),
+        )
+
+    def config(self, state) -> dict:
+        t = self.t
+        from .api import etag_for
+
+        return {
+            "state": self.request.resource_url(self.context, "@proposals").rstrip("/"),
+            "group": self.group.id,
+            "etag": etag_for(self.context, utcnow())[0],
+            "items": state["items"],
+            "names": {
+                gid: self.context.group_name(gid)
+                for item in state["items"]
+                for gid in (item["created_by"], item["edited_by"])
+            },
+            "revision": state["revision"],
+            "phase": state["phase"],
+            "phases": phase_labels(self.request.localizer),
+            "labels": {
+                "endorse": t(_("Endorse")),
+                "withdraw": t(_("Withdraw")),
+                "edit": t(_("Edit")),
+                "save": t(_("Save")),
+                "cancel": t(_("Cancel")),
+                "endorsed": t(_("You endorse this")),
+                "endorsements": t(_("endorsements")),
+                "edited_by": t(_("last edited by")),
+                "cleared": t(
+                    _("${group} edited a proposal you endorsed; your endorsement was cleared.")
+                ),
+                "reendorse": t(_("Endorse again")),
+                "dismiss": t(_("Dismiss")),
+                "stale": t(STALE_MESSAGE),
+                "full": t(_("10 proposals: edit one to bring in a new idea.")),
+                "offline": t(_("Connection lost, retrying…")),
+                "closed": t(_("Changes are only possible during the collaboration phase.")),
+                "time_left": t(_("left")),
+                "error": t(_("The server refused this action.")),
+                "empty": t(_("No proposals yet.")),
+            },
+        }
+
+    def post(self):
+        post, board = self.request.POST, self.context.proposals
+        action, now = post.get("action"), utcnow()
+        group = self.group.id
+        from .api import log_action
+
+        try:
+            if action == "add":
+                proposal = board.add(group, post.get("text", ""), now)
+                log_action(
+                    self.request,
+                    self.context,
+                    {"kind": "add", "group": group, "text": proposal.text, "now": now.isoformat()},
+                )
+                self.flash(_("Proposal added."))
+            elif action == "edit":
+                try:
+                    base = int(post.get("base_version", ""))
+                except ValueError:
+                    base = None
+                proposal = board.edit(group, post.get("id", ""), post.get("text", ""), base, now)
+                log_action(
+                    self.request,
+                    self.context,
+                    {
+                        "kind": "edit",
+                        "group": group,
+                        "id": proposal.id,
+                        "text": proposal.text,
+                        "base_version": base,
+                        "now": now.isoformat(),
+                    },
+                )
+                self.flash(_("Proposal saved."))
+            elif action in ("endorse", "withdraw"):
+                before = board.revision
+                proposal = getattr(board, action)(group, post.get("id", ""), now)
+                if board.revision != before:
+                    log_action(
+                        self.request,
+                        self.context,
+                        {"kind": action, "group": group, "id": proposal.id, "now": now.isoformat()},
+                    )
+            else:
+                raise HTTPBadRequest(_("Unknown action."))
+        except Stale as error:
+            self.request.session["congress.stale"] = {
+                "id": error.current.id,
+                "text": post.get("text", ""),
+            }
+            self.flash(STALE_MESSAGE)
+        except EngineError as error:
+            self.flash(self.engine_message(error))
+        return HTTPFound(self.request.resource_url(self.context, "@@scribe"))
+
+    def engine_message(self, error):
+        return {
+            "limit": _("10 proposals: edit one to bring in a new idea."),
+            "phase": _("Changes are only possible during the collaboration phase."),
+            "not_found": _("This proposal no longer exists."),
+            "invalid": _("The text is empty, unchanged or longer than 1,000 characters."),
+        }.get(error.code, _("The server refused this action."))
+
+
+@view_config(context=Session, name="leave", request_method="POST", permission=VIEW, api=False)
+def leave(context, request):
+    request.session.pop(SESSION_SCRIBE, None)
+    return HTTPFound(request.resource_url(context, "@@join"))
+
+
+# Projector display ----------------------------------------------------------------------------
+
+
+@view_config(context=Session, name="display", permission=VIEW, api=False)
+def display(context, request):
+    venue = context.venue(request.params.get("venue"))
+    language = venue.language if venue is not None else (sorted(context.languages) or ["en"])[0]
+    localizer = localizer_for(request, language)
+    now = utcnow()
+    state = context.proposals.snapshot(now)
+    phases = phase_labels(localizer)
+    labels = {
+        "endorsements": localizer.translate(_("endorsements")),
+        "groups": localizer.translate(_("groups")),
+        "left": localizer.translate(_("left")),
+        "offline": localizer.translate(_("Connection lost, retrying…")),
+        "empty": localizer.translate(_("No proposals yet.")),
+    }
+    from .api import etag_for
+
+    config = {
+        "state": request.resource_url(context, "@proposals").rstrip("/"),
+        "etag": etag_for(context, now)[0],
+        "phases": phases,
+        "labels": labels,
+    }
+    html = render(
+        TEMPLATES + "display.pt",
+        {
+            "context": context,
+            "venue": venue,
+            "language": language,
+            "state": state,
+            "phase_title": phases[state["phase"]],
+            "labels": labels,
+            "groups": len(context.active_groups()),
+            "tr": localizer.translate,
+            "config": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+        },
+        request=request,
+    )
+    response = Response(html, content_type="text/html", charset="utf-8")
+    response.headers["Content-Language"] = language
+    return response
+
+
+# Results --------------------------------------------------------------------------------------
+
+
+@view_config(
+    context=Session, name="results", permission=VIEW, api=False, renderer=TEMPLATES + "results.pt"
+)
+class ResultsView(CongressView):
+    def __call__(self):
+        return self.page(results=session_results(self.context, utcnow()))
+
+    def diff(self, versions, index):
+        before = versions[index - 1]["text"] if index else ""
+        return word_diff(before, versions[index]["text"])
+
+
+@view_config(context=Congress, permission=VIEW, api=False, renderer=TEMPLATES + "congress.pt")
+class CongressPage(CongressView):
+    def __call__(self):
+        now = utcnow()
+        sessions = [(s, s.phase_window(now)[0]) for s in self.context.sessions()]
+        return self.page(sessions=sessions)
+
+
+def _principles_labels(request) -> dict:
+    t = request.localizer.translate
+    return {
+        "title": t(_("Principles")),
+        "source": t(_("source")),
+        "endorsed": t(_("endorsing groups")),
+        "sessions": t(_("Sessions")),
+    }
+
+
+@view_config(
+    context=Congress,
+    name="principles",
+    permission=VIEW,
+    api=False,
+    renderer=TEMPLATES + "principles.pt",
+)
+class PrinciplesView(CongressView):
+    def __call__(self):
+        return self.page(doc=principles(self.context, utcnow()))
+
+
+@view_config(context=Congress, name="principles.md", permission=VIEW)
+def principles_markdown(context, request):
+    text = to_markdown(principles(context, utcnow()), _principles_labels(request))
+    return _download(text.encode(), "text/markdown", f"{context.__name__}-principles.md")
+
+
+@view_config(context=Congress, name="principles.csv", permission=VIEW)
+def principles_csv(context, request):
+    text = to_csv(principles(context, utcnow()))
+    return _download(text.encode("utf-8-sig"), "text/csv", f"{context.__name__}-principles.csv")
+
+
+@view_config(context=Congress, name="principles.pdf", permission=VIEW)
+def principles_pdf(context, request):
+    from weasyprint import HTML
+
+    view = CongressView(context, request)
+    html = render(
+        TEMPLATES + "principles_pdf.pt",
+        view.page(doc=principles(context, utcnow())),
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.application_url).write_pdf()
+    return _download(pdf, "application/pdf", f"{context.__name__}-principles.pdf")
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Response:
+    response = Response(body=body, content_type=content_type)
+    if content_type.startswith("text/"):
+        response.charset = "utf-8"
+    response.content_disposition = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@view_config(context=Venue, name="display", permission=VIEW, api=False)
+def venue_display(context, request):
+    url = request.resource_url(context.__parent__, "@@display", query={"venue": context.__name__})
+    return HTTPFound(url)
