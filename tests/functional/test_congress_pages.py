@@ -187,3 +187,12 @@ def test_results_and_principles_with_exports(app, admin):
     pdf = app.get("/tc/@@principles.pdf")
     assert pdf.content_type == "application/pdf" and pdf.body.startswith(b"%PDF")
     assert len(pdf.body) > 2000
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("fr", "Rejoindre la session"), ("es", "Unirse a la sesión"), ("pt", "Entrar na sessão")],
+)
+def test_pages_follow_the_browser_language(app, admin, language, heading):
+    page = app.get(f"{SESSION}/@@join", headers={"Accept-Language": language})
+    assert heading in page.text
