@@ -45,4 +45,8 @@ class CommandError(Exception):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, so `python -m` raises and catches the
+    # same CommandError class as the commands do.
+    from congress_site.scripts.main import main as _main
+
+    sys.exit(_main())

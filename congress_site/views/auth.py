@@ -121,6 +121,14 @@ def _password_validator(login):
     return check
 
 
+def _current_password_validator(user):
+    def check(node, value):
+        if not user.check_password(value):
+            raise colander.Invalid(node, _("This is not your current password."))
+
+    return check
+
+
 @view_config(
     context=SiteRoot, name="password", permission="view", renderer="congress_site:templates/form.pt"
 )
@@ -134,17 +142,12 @@ class PasswordView(BaseView):
         user = identity.user
         schema = PasswordSchema()
         schema["new"].validator = _password_validator(user.login)
+        schema["current"].validator = _current_password_validator(user)
         form = make_form(schema, self.request, button=_("Change password"))
         heading = _("Change your password")
         if self.request.method == "POST":
             try:
                 data = validate(form, self.request)
-                if not user.check_password(data["current"]):
-                    exc = colander.Invalid(form.schema)
-                    exc["current"] = self.request.localizer.translate(
-                        _("This is not your current password.")
-                    )
-                    raise deform.ValidationFailure(form, self.request.POST.items(), exc)
             except deform.ValidationFailure as failure:
                 return self.page(form=failure.render(), heading=heading)
             user.set_password(data["new"])

@@ -14,7 +14,7 @@ from ..content.base import SiteRoot
 from ..i18n import _
 from ..security.passwords import password_problems
 from ..security.roles import GLOBAL_ROLES, MANAGE, VIEW
-from ..security.users import UserError
+from ..security.users import LOGIN_RE, UserError
 from .content import BaseView
 from .forms import make_form, validate
 
@@ -81,36 +81,47 @@ class AddUserSchema(colander.Schema):
     )
 
 
+def _new_user_validator(users):
+    def check(node, value):
+        exc = colander.Invalid(node)
+        login = value["login"].strip().lower()
+        if not LOGIN_RE.match(login):
+            exc["login"] = _("Use 2 to 64 lowercase letters, digits, '.', '_', '@' or '-'.")
+        elif users.get(login) is not None:
+            exc["login"] = _("This login is taken.")
+        problems = password_problems(value["password"], login)
+        if problems:
+            exc["password"] = problems[0]
+        if exc.children:
+            raise exc
+
+    return check
+
+
 @view_config(
     context=SiteRoot, name="users", permission=MANAGE, renderer="congress_site:templates/users.pt"
 )
 class UsersView(BaseView):
     def __call__(self):
         site = self.request.site
-        form = make_form(AddUserSchema(), self.request, button=_("Add user"))
+        schema = AddUserSchema(validator=_new_user_validator(site.users))
+        form = make_form(schema, self.request, button=_("Add user"))
         if self.request.method == "POST":
             try:
                 data = validate(form, self.request)
-                problems = password_problems(data["password"], data["login"])
-                if problems:
-                    exc = colander.Invalid(form.schema)
-                    exc["password"] = self.request.localizer.translate(problems[0])
-                    raise deform.ValidationFailure(form, self.request.POST.items(), exc)
-                try:
-                    site.users.add_user(
-                        data["login"],
-                        data["password"],
-                        data["fullname"],
-                        data["email"],
-                        sorted(data["roles"]),
-                    )
-                except UserError as err:
-                    exc = colander.Invalid(form.schema)
-                    exc["login"] = str(err)
-                    raise deform.ValidationFailure(form, self.request.POST.items(), exc) from err
             except deform.ValidationFailure as failure:
                 self.request.response.status = 400
                 return self.page(form=failure.render(), users=site.users.users.values())
+            try:
+                site.users.add_user(
+                    data["login"],
+                    data["password"],
+                    data["fullname"],
+                    data["email"],
+                    sorted(data["roles"]),
+                )
+            except UserError as err:  # raced with another add of the same login
+                raise HTTPBadRequest(str(err)) from err
             site.audit.add(
                 "user_added",
                 self.actor,
