@@ -114,6 +114,15 @@ class LedgerView(BaseView):
 class StatementView(LedgerView):
     pdf = False
 
+    @property
+    def frame(self):
+        """The page frame: the site layout, or the bare print frame for the PDF (the
+        statement's own content is the same template either way)."""
+        from pyramid.renderers import get_renderer
+
+        name = TEMPLATES + "print.pt" if self.pdf else "congress_site:templates/layout.pt"
+        return get_renderer(name).implementation()
+
     @cached_property
     def period(self):
         try:
