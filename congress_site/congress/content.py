@@ -295,7 +295,8 @@ class Session(Container):
             raise CongressError(404, "not_found", f"no venue {venue_id!r} in this session")
         if self.phase == "closed":
             raise CongressError(409, "phase", "the session is closed")
-        if not secrets.compare_digest(normalize_code(code), venue.join_code):
+        expected = venue.join_code
+        if not expected or not secrets.compare_digest(normalize_code(code), expected):
             raise CongressError(403, "code", "wrong join code for this venue")
         name = self._checked_name(name)
         key = (venue.__name__, name.casefold())
@@ -442,6 +443,10 @@ class Venue(Item):
     language = "en"
     online = False
     _join_code = ""
+
+    def __init__(self, title: str = "", description: str = "", **fields):
+        fields.setdefault("join_code", "")  # none given: generate one
+        super().__init__(title, description, **fields)
 
     @property
     def join_code(self) -> str:

@@ -77,3 +77,12 @@ def test_join_rules_on_the_session():
     session.remove_group(group.id)
     assert session.resolve_group(other.id) is None
     assert session.active_groups() == []
+
+
+def test_a_venue_always_has_a_code_and_an_empty_code_never_joins():
+    session = Session(title="S")
+    venue = session.add("v", Venue(title="No code given"))
+    assert len(venue.join_code) == 6
+    with pytest.raises(CongressError) as info:
+        session.join("v", "", "G", NOW)
+    assert info.value.code == "code"
