@@ -177,3 +177,80 @@ def bad_request(exc, request):
 
 
 __all__ = ["walk", "HTTPNotFound"]
+
+
+class AddGroupSchema(colander.Schema):
+    group_id = colander.SchemaNode(colander.String(), title=_("Group id"))
+    title = colander.SchemaNode(colander.String(), title=_("Title"), missing="")
+    roles = colander.SchemaNode(
+        colander.Set(),
+        title=_("Roles"),
+        missing=set(),
+        widget=deform.widget.CheckboxChoiceWidget(values=[(r, r) for r in GLOBAL_ROLES]),
+    )
+    members = colander.SchemaNode(
+        colander.String(),
+        title=_("Members"),
+        description=_("Logins separated by spaces or commas"),
+        missing="",
+    )
+
+
+def _new_group_validator(users):
+    def check(node, value):
+        exc = colander.Invalid(node)
+        gid = value["group_id"].strip().lower()
+        if not LOGIN_RE.match(gid):
+            exc["group_id"] = _("Use 2 to 64 lowercase letters, digits, '.', '_', '@' or '-'.")
+        elif gid in users.groups:
+            exc["group_id"] = _("This group exists.")
+        unknown = [m for m in _split_logins(value["members"]) if users.get(m) is None]
+        if unknown:
+            exc["members"] = _(
+                "Unknown login(s): ${logins}", mapping={"logins": ", ".join(unknown)}
+            )
+        if exc.children:
+            raise exc
+
+    return check
+
+
+def _split_logins(text: str) -> list[str]:
+    return [part for part in text.replace(",", " ").lower().split() if part]
+
+
+@view_config(
+    context=SiteRoot, name="groups", permission=MANAGE, renderer="congress_site:templates/groups.pt"
+)
+class GroupsView(BaseView):
+    def __call__(self):
+        users = self.request.site.users
+        schema = AddGroupSchema(validator=_new_group_validator(users))
+        form = make_form(schema, self.request, button=_("Add group"))
+        if self.request.method == "POST":
+            try:
+                data = validate(form, self.request)
+            except deform.ValidationFailure as failure:
+                self.request.response.status = 400
+                return self.page(form=failure.render(), groups=self.groups())
+            gid = data["group_id"].strip().lower()
+            users.add_group(gid, data["title"], sorted(data["roles"]))
+            for login in _split_logins(data["members"]):
+                users.join(login, gid)
+            self.request.site.audit.add(
+                "group_added",
+                self.actor,
+                self.request.client_addr,
+                group=gid,
+                roles=sorted(data["roles"]),
+                members=_split_logins(data["members"]),
+            )
+            self.flash(_("Group added."))
+            return HTTPFound(self.request.resource_url(self.request.site, "@@groups"))
+        return self.page(form=form.render(), groups=self.groups())
+
+    def groups(self):
+        users = self.request.site.users
+        return [
+            (group, sorted(users.memberships.get(gid, ()))) for gid, group in users.groups.items()
+        ]

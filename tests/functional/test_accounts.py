@@ -91,3 +91,19 @@ def test_user_admin_and_audit_log(app):
     member.get("/@@users", status=403)
     member.get("/@@audit", status=403)
     member.post("/@@users", {"csrf_token": csrf_from(member.get("/"))}, status=403)
+
+
+def test_groups_give_their_roles_to_members(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/@@groups").forms["content-form"]
+    form["group_id"] = "coordinators"
+    form["members"] = "member, nobody"
+    assert "Unknown login(s): nobody" in form.submit("submit", status=400).text
+    form = app.get("/@@groups").forms["content-form"]
+    form["group_id"] = "coordinators"
+    form.get("checkbox", index=0).checked = True  # Manager, the first role
+    form["members"] = "member"
+    form.submit("submit").follow()
+    member = app.__class__(app.app, extra_environ=app.extra_environ)
+    browser_login(member, "member", MEMBER_PASSWORD)
+    assert "coordinators" in member.get("/@@groups").text
