@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-123"
 LUA = """
 done = function(summary, latency, requests)
-  io.write(string.format("BENCH requests=%d duration_us=%d errors=%d p50_us=%d p95_us=%d p99_us=%d\\n",
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d errors=%d p50_us=%d p95_us=%d p99_us=%d\\n",
     summary.requests, summary.duration,
     summary.errors.connect + summary.errors.read + summary.errors.write
       + summary.errors.status + summary.errors.timeout,
