@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
 from .money import Money
@@ -33,8 +33,9 @@ def minutes(value: int, locale: str) -> str:
     return f"{format_decimal(value, '#,##0', locale=locale)} min"
 
 
-def month(value: Month, locale: str, width: str = "MMMM y") -> str:
-    return format_date(value.first_day(), width, locale=locale)
+def month(value: Month, locale: str) -> str:
+    """``March 2026``, ``mars 2026``, ``marzo de 2026``: the locale's own pattern."""
+    return format_skeleton("yMMMM", value.first_day(), locale=locale)
 
 
 def short_month(value: Month, locale: str) -> str:

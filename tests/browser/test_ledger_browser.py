@@ -1,0 +1,103 @@
+"""A member's contact logs in and reads the statement; the sysadmin logs time from the
+keyboard alone."""
+
+from __future__ import annotations
+
+import datetime
+
+from playwright.sync_api import expect
+
+from congress_site.content import operations
+from congress_site.ledger import store
+from congress_site.ledger.models import CONTACT_ROLE
+from congress_site.ledger.months import Month
+
+PASSWORD = "ledger-browser-password"
+
+
+def login(page, base, login, password):
+    page.goto(f"{base}/@@login")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def populate(site):
+    site.add_user("marie", PASSWORD, ["Member"])
+    site.add_user("sysadmin", PASSWORD, ["Sysadmin"])
+    with site.edit() as root:
+        folder = store.get_folder(root, create=True)
+        for member_id, name in (("alpha", "Coop Alpha"), ("beta", "Asso Beta")):
+            member = operations.create(
+                folder, "Member", {"title": name, "currency": "EUR"}, "admin", name=member_id
+            )
+            lines = store.parse_subscriptions(
+                [{"from": "2026-01", "shares": 2, "amount_per_share": "15.00"}], "EUR"
+            )
+            store.set_subscriptions(folder, member, lines)
+        operations.set_local_roles(folder["alpha"], "user:marie", {CONTACT_ROLE}, "admin")
+        store.set_credit(folder, Month(2026, 1), hours="10", hourly_rate="60.00",
+                         rates={"EUR": "1.50"})  # fmt: skip
+        store.record_payment(
+            folder, folder["alpha"], date="2026-01-04", amount="25.00", cad_received="37.50",
+            reference="transfer 42",
+        )  # fmt: skip
+        store.log_intervention(folder, minutes=90, category="maintenance", description="Updates",
+                               logged_by="sysadmin", date="2026-01-10")  # fmt: skip
+        store.close(folder, Month(2026, 1), "admin")
+
+
+def test_member_reads_own_statement_only(live_server, page):
+    populate(live_server.site)
+    base = live_server.url
+    login(page, base, "marie", PASSWORD)
+    page.goto(f"{base}/members")
+    page.get_by_role("link", name="Coop Alpha").click()
+    expect(page.get_by_role("heading", name="Statement — Coop Alpha")).to_be_visible()
+
+    page.get_by_label("From").fill("2026-01")
+    page.get_by_label("To").fill("2026-02")
+    page.get_by_role("button", name="Show").click()
+    main = page.locator("#main")
+    expect(main.locator(".total-dues")).to_have_text("€60.00")
+    expect(main.locator(".total-paid")).to_have_text("€25.00")
+    expect(main.locator(".closing-balance")).to_have_text("-€35.00")
+    expect(main.get_by_text("transfer 42")).to_be_visible()
+    # January is closed: its hash is printed.
+    expect(main.locator("td.hash")).to_have_count(1)
+    # 90 minutes used in January; Alpha is the only member owing anything: all of them.
+    expect(main.get_by_role("cell", name="90 min")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == "statement-alpha-2026-01-2026-02.pdf"
+
+    response = page.goto(f"{base}/members/beta")
+    assert response.status == 403
+
+
+def test_sysadmin_logs_time_from_the_keyboard(live_server, page):
+    populate(live_server.site)
+    base = live_server.url
+    login(page, base, "sysadmin", PASSWORD)
+    page.goto(f"{base}/members/@@log")
+    # The description has the focus: type, Tab to the minutes, type, Enter.
+    page.keyboard.type("Renewed the TLS certificate")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("20")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Logged 0.33 h of maintenance.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Renewed the TLS certificate")).to_be_visible()
+    # A quick button logs at once.
+    page.get_by_label("What was done").fill("Checked the backups")
+    page.get_by_role("button", name="15 min").click()
+    expect(page.get_by_role("cell", name="Checked the backups")).to_be_visible()
+    with live_server.site.edit() as root:
+        logged = sorted(
+            (e.minutes, e.description)
+            for e in root["members"].time_entries.values()
+            if e.date == datetime.date.today()
+        )
+    assert logged == [(15, "Checked the backups"), (20, "Renewed the TLS certificate")]
