@@ -89,6 +89,17 @@ def cmd_adduser(db, args):
 
 DEMO_PAGES = [
     (
+        "Page",
+        "front-page",
+        {
+            "title": "Welcome to the konbit",
+            "description": "One shared server, run by a worker co-op, for its members.",
+            "text": "<p>Members pay <strong>solidarity shares</strong> according to their means. "
+            "Here they read their statements, and everyone follows the Techie Congress "
+            "sessions live.</p>",
+        },
+    ),
+    (
         "Folder",
         "about",
         {"title": "About the konbit", "description": "Who we are and how the shared server works."},
@@ -141,7 +152,7 @@ def populate_demo(site) -> None:
     from ..content import operations
 
     if "about" in site:
-        return
+        return  # already populated
     site.title = "Konbit numérique"
     for type_name, path, values in DEMO_PAGES:
         *parents, name = path.split("/")

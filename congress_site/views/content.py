@@ -16,7 +16,7 @@ from pyramid.view import view_config
 
 from ..cache import mark_cacheable
 from ..content import operations
-from ..content.base import Container, Content, NameError_
+from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
 from ..content.types import File
 from ..i18n import _
@@ -352,3 +352,49 @@ class HistoryView(BaseView):
             except (ValueError, IndexError) as exc:
                 raise HTTPNotFound() from exc
         return self.page(entries=entries, shown=shown, count=len(entries))
+
+
+FRONT_PAGE = "front-page"
+
+
+@view_config(
+    context=SiteRoot, permission=VIEW, api=False, renderer="congress_site:templates/front.pt"
+)
+class FrontPage(ContentView):
+    """The site's home: the `front-page` Page when there is one, the latest
+    news and the coming events, each filtered by what the visitor may see."""
+
+    def __call__(self):
+        mark_cacheable(self.request)
+        return self.page()
+
+    @functools.cached_property
+    def front(self):
+        page = self.context.get(FRONT_PAGE)
+        if page is not None and self.request.has_permission(VIEW, page):
+            return page
+        return None
+
+    def _latest(self, type_name, sort, reverse, limit=5):
+        from .site import search_principals
+
+        _total, found = self.request.site.catalog.search(
+            self.request.site,
+            search_principals(self.request),
+            types=[type_name],
+            sort=sort,
+            reverse=reverse,
+            limit=limit,
+        )
+        return found
+
+    @functools.cached_property
+    def news(self):
+        return self._latest("News Item", "created", True)
+
+    @functools.cached_property
+    def events(self):
+        from ..content.base import utcnow
+
+        now = utcnow()
+        return [e for e in self._latest("Event", "created", True, 20) if e.end >= now][:5]

@@ -148,3 +148,20 @@ def test_file_upload_and_download(app):
     download = app.get(page.request.path + "@@download")
     assert download.body == b"the minutes"
     assert download.content_type == "text/plain"
+
+
+def test_front_page_shows_the_front_page_and_public_news_only(app):
+    from tests.conftest import api_token, bearer
+
+    headers = bearer(api_token(app, "admin", ADMIN_PASSWORD))
+    for body in (
+        {"@type": "Page", "id": "front-page", "title": "Welcome", "text": "<p>Hello all</p>"},
+        {"@type": "News Item", "title": "Server upgraded"},
+        {"@type": "News Item", "title": "Draft announcement"},
+    ):
+        app.post_json("/", body, headers=headers, status=201)
+    for path in ("/front-page", "/server-upgraded"):
+        app.post(f"{path}/@workflow/publish", headers=headers)
+    home = app.get("/")
+    assert "Hello all" in home.text and "Server upgraded" in home.text
+    assert "Draft announcement" not in home.text
