@@ -188,10 +188,25 @@ class File(Item):
     file = None  # a congress_site.content.blobs.BlobFile
 
 
+def _image_validator(node, value):
+    data = value.get("file")
+    mimetype = (data or {}).get("mimetype") or ""
+    if data and not mimetype.startswith("image/"):
+        exc = colander.Invalid(node, _("This file is not an image."))
+        exc["file"] = _("This file is not an image.")
+        raise exc
+
+
+def image_schema():
+    schema = file_schema()
+    schema.validator = _image_validator
+    return schema
+
+
 @content_type(
     name="Image",
     title=_("Image"),
-    schema=file_schema,
+    schema=image_schema,
     view_template="congress_site:templates/content/file.pt",
 )
 class Image(File):

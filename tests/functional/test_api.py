@@ -172,3 +172,26 @@ def test_json_view_of_site_root(app):
     res = app.get("/", headers={"Accept": "application/json"})
     assert res.json["@type"] == "Site"
     assert res.json["items"] == []
+
+
+def test_image_must_be_an_image(app, admin):
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n fake").decode()
+    ok = create(
+        app,
+        admin,
+        **{
+            "@type": "Image",
+            "file": {"data": png, "filename": "a.png", "content-type": "image/png"},
+        },
+    )
+    assert ok.json["file"]["content-type"] == "image/png"
+    bad = create(
+        app,
+        admin,
+        status=422,
+        **{
+            "@type": "Image",
+            "file": {"data": png, "filename": "a.txt", "content-type": "text/plain"},
+        },
+    )
+    assert "not an image" in bad.json["message"]
