@@ -66,8 +66,9 @@ def test_member_reads_own_statement_only(live_server, page):
     expect(main.get_by_text("transfer 42")).to_be_visible()
     # January is closed: its hash is printed.
     expect(main.locator("td.hash")).to_have_count(1)
-    # 90 minutes used in January; Alpha is the only member owing anything: all of them.
-    expect(main.get_by_role("cell", name="90 min")).to_be_visible()
+    # 90 minutes used in January, shared by two members owing the same: 45 each.
+    expect(main.get_by_role("cell", name="1.5 h")).to_be_visible()
+    expect(main.get_by_role("cell", name="45 min")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
