@@ -60,6 +60,7 @@ ansible-syntax: venv
 	  echo "syntax-check $$p"; \
 	  $(BIN)/ansible-playbook -i inventory/example/hosts.yml --syntax-check $$p || exit 1; \
 	done
+	@ANSIBLE_PLAYBOOK=$(BIN)/ansible-playbook bash tests/ansible/check-members.sh
 
 molecule-prepare:
 	@bash tests/ansible/apt-ensure.sh $(DEB_MOLECULE)
