@@ -22,6 +22,10 @@ from .serialize import deserialize, serialize, to_json_value
 def json_body(request, limit: int = MAX_JSON_BODY) -> dict:
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "too_large", f"the body is larger than {limit} bytes")
+    # pyramid_retry replays the request after a conflict: read the body from its start,
+    # or a retried write would see an empty body (and answer 4xx for a valid request).
+    if request.is_body_seekable:
+        request.body_file_raw.seek(0)
     raw = request.body_file.read(limit + 1)
     if len(raw) > limit:
         raise ApiError(413, "too_large", f"the body is larger than {limit} bytes")

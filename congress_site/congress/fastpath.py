@@ -14,6 +14,15 @@ this tween, without traversal, security lookups or a ZODB connection, as long as
 
 Anything else falls through to the normal view, which refreshes the entry. The tween sits
 above ``pyramid_tm``, so the fast answer does not even begin a transaction.
+
+The same tween also runs the scribe actions of one session one at a time *within this
+process*, from before the transaction begins to after it commits. Scribe actions crowd on
+the few leading proposals and on the board (every add and every retirement writes it); run
+side by side, most would conflict and be retried, and a crowd of retries can exhaust
+``pyramid_retry``'s attempts, which would show a scribe an error. Serialised, they never
+conflict with each other; the storage commits one transaction at a time anyway, and the
+GIL runs one thread at a time. Conflicts between processes (several waitress processes
+over ZEO or RelStorage) remain, are few, and are resolved or retried as before.
 """
 
 from __future__ import annotations
@@ -27,6 +36,32 @@ from pyramid.response import Response
 SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
 MAX_ENTRIES = 2000
+# Views whose writes touch a session's board or groups: the session path precedes them.
+WRITE_MARKERS = ("/@proposals", "/@join", "/@@scribe", "/@groups")
+
+
+class SessionLocks:
+    """One lock per session path, created on first use."""
+
+    def __init__(self):
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def for_path(self, path: str) -> threading.Lock | None:
+        for marker in WRITE_MARKERS:
+            index = path.find(marker)
+            if index > 0:
+                key = path[:index]
+                break
+        else:
+            return None
+        lock = self._locks.get(key)
+        if lock is None:
+            with self._guard:
+                if len(self._locks) >= MAX_ENTRIES:
+                    self._locks.clear()
+                lock = self._locks.setdefault(key, threading.Lock())
+        return lock
 
 
 class EtagCache:
@@ -52,8 +87,15 @@ def _database(registry):
 def etag_tween_factory(handler, registry):
     cache = EtagCache()
     registry.congress_etag_cache = cache
+    locks = SessionLocks()
 
     def tween(request):
+        if request.method not in ("GET", "HEAD"):
+            lock = locks.for_path(request.path)
+            if lock is None:
+                return handler(request)
+            with lock:
+                return handler(request)
         if request.method != "GET" or not request.path.endswith(SUFFIX):
             return handler(request)
         db = _database(registry)

@@ -1,0 +1,525 @@
+"""Congress load: 200 groups in 40 venues acting at once while 100 projectors poll.
+
+Starts the site on waitress (127.0.0.1, a free port, a FileStorage in a temporary
+directory) in a child process, joins the groups through ``@join``, opens the
+collaboration phase, then for a fixed time drives the scribes (endorse, withdraw, edit,
+add) from threads while display threads poll ``@proposals`` with their ETag once a second.
+Afterwards it measures 304 polls/s with wrk (Debian's ``wrk``; a Python fallback without
+it), stops the server and checks the storage: the committed actions replayed serially must
+give exactly the final board, and every accepted add/edit must be in the history.
+
+Prints figures; never asserts. Client and server share the machine's cores, so the client's
+own CPU use is printed too.
+
+    .venv/bin/python bench/congress_load.py [--duration 15] [--groups 200] [--venues 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from bisect import bisect_left
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import requests
+
+SESSION = "/tc/s"
+
+
+# Server (child process) -----------------------------------------------------------------------
+
+
+def serve(port: int, directory: str, threads: int) -> None:
+    import secrets
+
+    import transaction
+    from waitress import serve as waitress_serve
+
+    from congress_site import main
+    from congress_site.content import operations
+    from congress_site.site import site_from_zodb_root
+
+    settings = {
+        "zodbconn.uri": f"file://{directory}/Data.fs?connection_pool_size={threads + 4}",
+        "session.secret": secrets.token_hex(32),
+        "session.secure": "false",
+    }
+    app = main({}, **settings)
+    db = app.registry._zodb_databases[""]
+    password = secrets.token_urlsafe(16)
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    with tm:
+        site = site_from_zodb_root(conn.root())
+        site.users.add_user("admin", password, "Admin", "admin@example.org", ["Manager"])
+        operations.create(site, "Congress", {"title": "Bench congress"}, "admin", name="tc")
+        operations.create(site["tc"], "Session", {"title": "Bench session"}, "admin", name="s")
+    conn.close()
+    secret = Path(directory) / "admin-password"
+    secret.write_text(password)
+    secret.chmod(0o600)
+    waitress_serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# Figures ---------------------------------------------------------------------------------------
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def ms(value):
+    return f"{value * 1000:.1f} ms"
+
+
+# Scribes ---------------------------------------------------------------------------------------
+
+
+class Shared:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.items: list[dict] = []
+        self.latencies: list[float] = []
+        self.statuses: Counter = Counter()
+        self.done_times: list[float] = []  # completion time of every accepted change
+        self.accepted_versions: list[tuple[str, int, str]] = []  # (id, version, text)
+        self.errors: list[str] = []
+
+
+def scribe_worker(base, groups, shared: Shared, stop_at, seed):
+    rng = random.Random(seed)
+    http = requests.Session()
+    url = base + SESSION + "/@proposals"
+    etag, step = None, 0
+    while time.monotonic() < stop_at:
+        group_id, headers = groups[step % len(groups)]
+        step += 1
+        if step % 8 == 1:  # a scribe's screen refreshes its view of the list now and then
+            res = http.get(url, headers={"If-None-Match": etag} if etag else {})
+            if res.status_code == 200:
+                etag = res.headers.get("ETag")
+                with shared.lock:
+                    shared.items = res.json()["items"]
+        items = shared.items
+        kind = rng.choices(["endorse", "withdraw", "edit", "add"], [45, 20, 20, 15])[0]
+        if not items:
+            kind = "add"
+        item = rng.choice(items) if items else None
+        started = time.monotonic()
+        try:
+            if kind == "add":
+                res = http.post(url, json={"text": f"idea {group_id} {step}"}, headers=headers)
+            elif kind == "edit":
+                body = {
+                    "text": f"{item['text'][:60]} / {group_id}.{step}",
+                    "base_version": item["version"],
+                }
+                res = http.patch(f"{url}/{item['id']}", json=body, headers=headers)
+            elif kind == "endorse":
+                res = http.post(f"{url}/{item['id']}/@endorse", json={}, headers=headers)
+            else:
+                res = http.delete(f"{url}/{item['id']}/@endorse", headers=headers)
+        except requests.RequestException as exc:
+            with shared.lock:
+                shared.errors.append(repr(exc))
+            continue
+        finished = time.monotonic()
+        with shared.lock:
+            shared.latencies.append(finished - started)
+            code = res.json().get("error") if res.status_code >= 400 else None
+            shared.statuses[(kind, res.status_code, code)] += 1
+            if res.status_code >= 500:
+                shared.errors.append(res.text[:200])
+            if res.status_code in (200, 201):
+                shared.done_times.append(finished)
+                if kind in ("add", "edit"):
+                    data = res.json()
+                    shared.accepted_versions.append((data["id"], data["version"], data["text"]))
+
+
+# Displays --------------------------------------------------------------------------------------
+
+
+class Display:
+    def __init__(self):
+        self.etag = None
+        self.polls: list[tuple[float, float]] = []  # (sent, answered)
+        self.statuses: Counter = Counter()
+
+
+def display_worker(base, displays: list[Display], stop_at, interval=1.0):
+    http = requests.Session()
+    url = base + SESSION + "/@proposals"
+    offset = random.random() * interval
+    next_round = time.monotonic() + offset
+    while time.monotonic() < stop_at:
+        for display in displays:
+            sent = time.monotonic()
+            headers = {"If-None-Match": display.etag} if display.etag else {}
+            try:
+                res = http.get(url, headers=headers, timeout=5)
+            except requests.RequestException:
+                display.statuses["error"] += 1
+                continue
+            display.statuses[res.status_code] += 1
+            if res.status_code == 200:
+                display.etag = res.headers.get("ETag")
+            if res.status_code in (200, 304):
+                display.polls.append((sent, time.monotonic()))
+        next_round += interval
+        time.sleep(max(0.0, next_round - time.monotonic()))
+
+
+def propagation_delays(done_times, displays: list[Display], sample=2000):
+    """For a sample of accepted changes: time until each display held a state that includes
+    it, i.e. the answer to its first poll sent after the change was acknowledged."""
+    rng = random.Random(1)
+    chosen = rng.sample(done_times, min(sample, len(done_times)))
+    delays = []
+    for display in displays:
+        sent = [p[0] for p in display.polls]
+        for done in chosen:
+            index = bisect_left(sent, done)
+            if index < len(sent):
+                delays.append(display.polls[index][1] - done)
+    return delays
+
+
+# 304 polls -------------------------------------------------------------------------------------
+
+
+def wrk_304(url, etag, seconds):
+    if shutil.which("wrk") is None:
+        return None
+    header = f"If-None-Match: {etag}"
+    subprocess.run(
+        ["wrk", "-t2", "-c16", "-d2s", "-H", header, url], capture_output=True, check=False
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", header, url],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    rate = next(
+        (line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")), "?"
+    )
+    p99 = next(
+        (line.split()[1] for line in out.splitlines() if line.strip().startswith("99%")), "?"
+    )
+    return rate, p99
+
+
+def python_304(url, etag, seconds, threads=8):
+    count = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def run():
+        http, n = requests.Session(), 0
+        while time.monotonic() < stop_at:
+            http.get(url, headers={"If-None-Match": etag})
+            n += 1
+        with lock:
+            count[0] += n
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return count[0] / seconds
+
+
+# Checking the storage --------------------------------------------------------------------------
+
+
+def check_storage(directory, accepted_versions):
+    import ZODB
+    from ZODB.FileStorage import FileStorage
+
+    import congress_site.congress.content  # noqa: F401
+    from congress_site.congress.engine import ProposalBoard
+    from congress_site.site import ROOT_KEY
+
+    db = ZODB.DB(FileStorage(f"{directory}/Data.fs", read_only=True))
+    try:
+        actions = [
+            r.extension["congress"]
+            for r in db.storage.iterator()
+            if "congress" in (r.extension or {})
+        ]
+        replay = ProposalBoard(phase="collaboration")
+        refused_in_replay = 0
+        for action in actions:
+            now = datetime.fromisoformat(action["now"])
+            try:
+                if action["kind"] == "add":
+                    replay.add(action["group"], action["text"], now)
+                elif action["kind"] == "edit":
+                    replay.edit(
+                        action["group"], action["id"], action["text"], action["base_version"], now
+                    )
+                else:
+                    getattr(replay, action["kind"])(action["group"], action["id"], now)
+            except Exception:  # noqa: BLE001 - counted: a committed action must replay
+                refused_in_replay += 1
+        conn = db.open()
+        board = conn.root()[ROOT_KEY]["tc"]["s"].proposals
+
+        def state(b):
+            return {
+                p.id: (
+                    p.retired,
+                    p.endorsements,
+                    [(v.number, v.text, v.group) for v in p.versions()],
+                )
+                for p in b.all_proposals()
+            }
+
+        final, replayed = state(board), state(replay)
+        differing = sum(
+            1 for pid in set(final) | set(replayed) if final.get(pid) != replayed.get(pid)
+        )
+        ranked_equal = [p.id for p in board.ranked()] == [p.id for p in replay.ranked()]
+        history = {(p.id, v.number, v.text) for p in board.all_proposals() for v in p.versions()}
+        missing = sum(1 for entry in accepted_versions if entry not in history)
+        conn.close()
+        return {
+            "committed_actions": len(actions),
+            "replay_refusals": refused_in_replay,
+            "differing_proposals": differing,
+            "ranked_equal": ranked_equal,
+            "accepted_versions_missing": missing,
+            "live": board.live_count,
+        }
+    finally:
+        db.close()
+
+
+# Main ------------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds of mixed load")
+    parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--venues", type=int, default=40)
+    parser.add_argument("--displays", type=int, default=100)
+    parser.add_argument("--scribe-threads", type=int, default=12)
+    parser.add_argument("--display-threads", type=int, default=10)
+    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument(
+        "--serve", nargs=3, metavar=("PORT", "DIR", "THREADS"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(int(args.serve[0]), args.serve[1], int(args.serve[2]))
+        return 0
+
+    directory = tempfile.mkdtemp(prefix="congress-bench-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), directory, str(args.server_threads)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        return run(args, base, directory, server)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=20)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def run(args, base, directory, server) -> int:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if (Path(directory) / "admin-password").exists() and requests.get(
+                base + "/", timeout=2
+            ).ok:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            print("the server did not start")
+            return 1
+        time.sleep(0.2)
+    password = (Path(directory) / "admin-password").read_text()
+    token = requests.post(base + "/@login", json={"login": "admin", "password": password}).json()[
+        "token"
+    ]
+    admin = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    for n in range(args.venues):
+        body = {
+            "@type": "Venue",
+            "id": f"v{n}",
+            "title": f"Venue {n}",
+            "join_code": f"CODE{n}",
+            "language": ["en", "fr", "es", "pt"][n % 4],
+        }
+        requests.post(base + SESSION, json=body, headers=admin).raise_for_status()
+
+    # Joining: every group of a venue at once.
+    groups, lock = [], threading.Lock()
+
+    def join_some(numbers):
+        http = requests.Session()
+        for n in numbers:
+            venue = n % args.venues
+            res = http.post(
+                base + SESSION + "/@join",
+                json={"venue": f"v{venue}", "code": f"code{venue}", "name": f"Group {n}"},
+            )
+            res.raise_for_status()
+            with lock:
+                groups.append(
+                    (res.json()["group"], {"Authorization": f"Bearer {res.json()['token']}"})
+                )
+
+    started = time.monotonic()
+    joiners = [
+        threading.Thread(target=join_some, args=(range(k, args.groups, 8),)) for k in range(8)
+    ]
+    for t in joiners:
+        t.start()
+    for t in joiners:
+        t.join()
+    join_time = time.monotonic() - started
+    requests.patch(
+        base + SESSION, json={"phase": "collaboration"}, headers=admin
+    ).raise_for_status()
+
+    # Mixed load.
+    shared = Shared()
+    displays = [Display() for _ in range(args.displays)]
+    random.Random(7).shuffle(groups)
+    cpu_client, cpu_server = client_cpu(), cpu_seconds_of(server.pid)
+    started = time.monotonic()
+    stop_at = started + args.duration
+    threads = [
+        threading.Thread(
+            target=scribe_worker, args=(base, groups[k :: args.scribe_threads], shared, stop_at, k)
+        )
+        for k in range(args.scribe_threads)
+    ] + [
+        threading.Thread(
+            target=display_worker, args=(base, displays[k :: args.display_threads], stop_at)
+        )
+        for k in range(args.display_threads)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    cpu_client = client_cpu() - cpu_client
+    cpu_server = cpu_seconds_of(server.pid) - cpu_server
+
+    actions = len(shared.latencies)
+    polls = Counter()
+    for display in displays:
+        polls.update(display.statuses)
+    delays = propagation_delays(shared.done_times, displays)
+
+    # 304 polls at full speed, no writes.
+    url = base + SESSION + "/@proposals"
+    etag = requests.get(url).headers["ETag"]
+    wrk = wrk_304(url, etag, args.wrk_seconds)
+    py_rate = None if wrk else python_304(url, etag, args.wrk_seconds)
+
+    server.terminate()
+    server.wait(timeout=20)
+    storage = check_storage(directory, shared.accepted_versions)
+
+    print(
+        f"congress load: {args.groups} groups in {args.venues} venues, {args.displays} displays, "
+        f"{args.duration:g} s, {args.scribe_threads} scribe threads, waitress {args.server_threads} threads, "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"joins: {args.groups} in {join_time:.2f} s ({args.groups / join_time:.0f}/s)")
+    print(f"scribe actions: {actions} in {elapsed:.1f} s = {actions / elapsed:.0f} actions/s")
+    print(
+        f"  latency p50 {ms(pct(shared.latencies, 50))}  p95 {ms(pct(shared.latencies, 95))}  "
+        f"p99 {ms(pct(shared.latencies, 99))}  max {ms(max(shared.latencies or [0]))}"
+    )
+    answers = Counter()
+    for (kind, status, code), n in shared.statuses.items():
+        answers[f"{kind} {status}{' ' + code if code else ''}"] += n
+    print("  answers: " + ", ".join(f"{k}: {v}" for k, v in sorted(answers.items())))
+    print(f"  5xx or transport errors: {len(shared.errors)}")
+    print(
+        f"display polls during the load: {sum(polls.values())} "
+        f"({sum(polls.values()) / elapsed:.0f}/s; 200: {polls[200]}, 304: {polls[304]}, "
+        f"errors: {polls['error']})"
+    )
+    if delays:
+        print(
+            f"propagation action -> display state: p50 {ms(pct(delays, 50))}  p95 {ms(pct(delays, 95))}  "
+            f"p99 {ms(pct(delays, 99))}  (displays poll every 1 s; {len(delays)} samples)"
+        )
+    if wrk:
+        print(
+            f"304 polls (wrk -t2 -c16, {args.wrk_seconds} s, If-None-Match): {wrk[0]} req/s, p99 {wrk[1]}"
+        )
+    else:
+        print(f"304 polls (python client, {args.wrk_seconds} s): {py_rate:.0f} req/s")
+    print(
+        f"CPU during the load: server {cpu_server:.1f} s, client {cpu_client:.1f} s "
+        f"of {elapsed * (os.cpu_count() or 1):.1f} s available"
+    )
+    lost = (
+        storage["differing_proposals"]
+        + storage["accepted_versions_missing"]
+        + storage["replay_refusals"]
+    )
+    print(
+        f"storage: {storage['committed_actions']} committed actions; serial replay differs in "
+        f"{storage['differing_proposals']} proposals (ranking equal: {storage['ranked_equal']}); "
+        f"accepted add/edit versions missing: {storage['accepted_versions_missing']}; "
+        f"replay refusals: {storage['replay_refusals']}; live proposals: {storage['live']}"
+    )
+    print(f"lost updates: {lost}")
+    if statistics and shared.errors:
+        print("first errors: " + json.dumps(shared.errors[:3]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
