@@ -147,7 +147,8 @@ def test_statement_html_in_french_formats_per_locale(app, ledger):
 
 
 def test_statement_pdf_contains_the_totals(app, admin, marie):
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf
+
     pay(app, admin, amount="25.00", cad_received="37.50")
     res = app.get("/members/alpha/@@statement.pdf", {"from": JAN, "to": MAR}, headers=marie)
     assert res.content_type == "application/pdf"
