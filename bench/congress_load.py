@@ -23,7 +23,6 @@ import random
 import resource
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -470,7 +469,8 @@ def run(args, base, directory, server) -> int:
 
     print(
         f"congress load: {args.groups} groups in {args.venues} venues, {args.displays} displays, "
-        f"{args.duration:g} s, {args.scribe_threads} scribe threads, waitress {args.server_threads} threads, "
+        f"{args.duration:g} s, {args.scribe_threads} scribe threads, "
+        f"waitress {args.server_threads} threads, "
         f"{os.cpu_count()} cores"
     )
     print(f"joins: {args.groups} in {join_time:.2f} s ({args.groups / join_time:.0f}/s)")
@@ -491,12 +491,14 @@ def run(args, base, directory, server) -> int:
     )
     if delays:
         print(
-            f"propagation action -> display state: p50 {ms(pct(delays, 50))}  p95 {ms(pct(delays, 95))}  "
+            f"propagation action -> display state: p50 {ms(pct(delays, 50))}  "
+            f"p95 {ms(pct(delays, 95))}  "
             f"p99 {ms(pct(delays, 99))}  (displays poll every 1 s; {len(delays)} samples)"
         )
     if wrk:
         print(
-            f"304 polls (wrk -t2 -c16, {args.wrk_seconds} s, If-None-Match): {wrk[0]} req/s, p99 {wrk[1]}"
+            f"304 polls (wrk -t2 -c16, {args.wrk_seconds} s, If-None-Match): "
+            f"{wrk[0]} req/s, p99 {wrk[1]}"
         )
     else:
         print(f"304 polls (python client, {args.wrk_seconds} s): {py_rate:.0f} req/s")
@@ -516,7 +518,7 @@ def run(args, base, directory, server) -> int:
         f"replay refusals: {storage['replay_refusals']}; live proposals: {storage['live']}"
     )
     print(f"lost updates: {lost}")
-    if statistics and shared.errors:
+    if shared.errors:
         print("first errors: " + json.dumps(shared.errors[:3]))
     return 0
 

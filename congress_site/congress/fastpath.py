@@ -128,6 +128,9 @@ def remember(request, etag: str, phase_ends) -> None:
 
 
 def includeme(config):
+    # Outermost of the site's tweens when the page cache is there: a poll's 304 then costs
+    # neither the page cache's key (language negotiation) nor a transaction.
     config.add_tween(
-        "congress_site.congress.fastpath.etag_tween_factory", over="pyramid_tm.tm_tween_factory"
+        "congress_site.congress.fastpath.etag_tween_factory",
+        over=("congress_site.cache.anonymous_cache_tween_factory", "pyramid_tm.tm_tween_factory"),
     )
