@@ -12,6 +12,7 @@ from pyramid.settings import asbool
 from pyramid_retry import IBeforeRetry
 
 from .i18n import compile_catalogs, negotiate_locale
+from .security.passwords import configure_hasher
 from .security.policy import SESSION_COOKIE, SecurityPolicy, bearer_token
 from .site import get_site, root_factory
 
@@ -47,6 +48,10 @@ def main(global_config, **settings):
         else:
             raise ValueError("set session.secret in the INI file to a long random string")
     compile_catalogs()
+    configure_hasher(
+        int(settings.get("security.argon2_time_cost", 0)) or None,
+        int(settings.get("security.argon2_memory_kib", 0)) or None,
+    )
     with Configurator(settings=settings, root_factory=root_factory) as config:
         config.include("pyramid_tm")
         config.include("pyramid_retry")

@@ -21,6 +21,9 @@ def make_settings(tmp_path, **extra):
         "zodbconn.uri": f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs",
         "session.secret": "test-secret-" + "x" * 40,
         "session.secure": "false",
+        # Real argon2id, with parameters cheap enough for hundreds of logins.
+        "security.argon2_time_cost": "1",
+        "security.argon2_memory_kib": "8192",
     }
     settings.update(extra)
     return settings

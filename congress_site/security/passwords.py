@@ -9,6 +9,23 @@ from ..i18n import _
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
+
+
+def configure_hasher(time_cost: int | None = None, memory_cost_kib: int | None = None) -> None:
+    """Tune argon2 from the settings (tests use cheaper, still real, hashes).
+
+    Hashes made with other parameters keep verifying and are upgraded at the
+    next successful login."""
+    global _hasher, _DUMMY
+    defaults = PasswordHasher()
+    time_cost = time_cost or defaults.time_cost
+    memory_cost_kib = memory_cost_kib or defaults.memory_cost
+    if (_hasher.time_cost, _hasher.memory_cost) == (time_cost, memory_cost_kib):
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib)
+    _DUMMY = _hasher.hash("not a real password, only for timing")
+
+
 MAX_LENGTH = 1024
 # A precomputed hash verified when the login is unknown, so timing does not
 # reveal which logins exist.
