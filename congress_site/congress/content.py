@@ -27,7 +27,7 @@ from persistent import Persistent
 
 from ..content.base import Container, Item, utcnow
 from ..content.registry import content_type
-from ..content.types import TIMEZONES, base_schema
+from ..content.types import base_schema, timezone_node
 from .engine import ProposalBoard
 from .i18n import LANGUAGE_NAMES, LANGUAGES, _
 from .phases import DEFAULT_DURATIONS, PHASES, TIMED_PHASES
@@ -115,16 +115,7 @@ def session_schema():
             missing=None,
         )
     )
-    schema.add(
-        colander.SchemaNode(
-            colander.String(),
-            name="timezone",
-            title=_("Time zone"),
-            missing="UTC",
-            validator=colander.OneOf(TIMEZONES),
-            widget=deform.widget.SelectWidget(values=[(tz, tz) for tz in TIMEZONES]),
-        )
-    )
+    schema.add(timezone_node())
     schema.add(
         colander.SchemaNode(
             colander.Set(),

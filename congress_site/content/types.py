@@ -51,6 +51,23 @@ def rich_text_node(name="text", title=None) -> colander.SchemaNode:
     )
 
 
+def choice_node(name, title, values, missing) -> colander.SchemaNode:
+    """A field whose value is one of `values`, shown as a select box."""
+    values = list(values)
+    return colander.SchemaNode(
+        colander.String(),
+        name=name,
+        title=title,
+        missing=missing,
+        validator=colander.OneOf(values),
+        widget=deform.widget.SelectWidget(values=[(v, v) for v in values]),
+    )
+
+
+def timezone_node() -> colander.SchemaNode:
+    return choice_node("timezone", _("Time zone"), TIMEZONES, "UTC")
+
+
 def folder_schema():
     return base_schema()
 
@@ -86,16 +103,7 @@ def event_schema():
     schema.validator = _event_validator
     schema.add(colander.SchemaNode(colander.DateTime(), name="start", title=_("Start")))
     schema.add(colander.SchemaNode(colander.DateTime(), name="end", title=_("End")))
-    schema.add(
-        colander.SchemaNode(
-            colander.String(),
-            name="timezone",
-            title=_("Time zone"),
-            missing="UTC",
-            validator=colander.OneOf(TIMEZONES),
-            widget=deform.widget.SelectWidget(values=[(tz, tz) for tz in TIMEZONES]),
-        )
-    )
+    schema.add(timezone_node())
     schema.add(
         colander.SchemaNode(
             colander.String(),

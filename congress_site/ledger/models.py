@@ -21,12 +21,12 @@ of the pure ledger modules; corrections append reversing entries, nothing is edi
 from __future__ import annotations
 
 import colander
-import deform
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
 from ..content.base import Container, Item
 from ..content.registry import content_type
+from ..content.types import choice_node
 from ..security.roles import ALL_PERMISSIONS, DENY_ALL, VIEW, Allow, role_principal
 from .i18n import _
 from .money import CURRENCIES
@@ -63,16 +63,7 @@ def member_schema():
     schema = folder_schema()
     schema["title"].title = _("Organisation name")
     currencies = sorted(CURRENCIES)
-    schema.add(
-        colander.SchemaNode(
-            colander.String(),
-            name="currency",
-            title=_("Currency of its shares"),
-            missing="EUR",
-            validator=colander.OneOf(currencies),
-            widget=deform.widget.SelectWidget(values=[(c, c) for c in currencies]),
-        )
-    )
+    schema.add(choice_node("currency", _("Currency of its shares"), currencies, "EUR"))
     return schema
 
 
