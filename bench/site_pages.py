@@ -55,7 +55,8 @@ def serve(directory: str, port: int, threads: int) -> None:
     app = main(
         {},
         **{
-            "zodbconn.uri": f"file://{directory}/Data.fs?blobstorage_dir={directory}/blobs",
+            "zodbconn.uri": f"file://{directory}/Data.fs?blobstorage_dir={directory}/blobs"
+            f"&connection_pool_size={threads + 4}",
             "session.secret": "bench-" + "s" * 40,
             "session.secure": "false",
         },
@@ -142,7 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads, as in the INIs")
     parser.add_argument("--serve", nargs=2, metavar=("DIR", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
