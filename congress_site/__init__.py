@@ -84,4 +84,9 @@ def main(global_config, **settings):
                 config.include(f".{name}.web")
         config.scan(".views")
         config.scan(".api")
-    return config.make_wsgi_app()
+    app = config.make_wsgi_app()
+    # Components may put a WSGI shortcut in front of Pyramid for hot, trivial answers.
+    for middleware in config.registry.get("konbit.wsgi_middleware", ()):
+        app = middleware(app, config.registry)
+        app.registry = config.registry
+    return app
