@@ -17,6 +17,7 @@ own CPU use is printed too.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -32,10 +33,81 @@ from bisect import bisect_left
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-
-import requests
+from urllib.parse import urlsplit
 
 SESSION = "/tc/s"
+
+
+class Answer:
+    def __init__(self, status: int, headers, body: bytes):
+        self.status_code = status
+        self.headers = headers
+        self.content = body
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content) if self.content else {}
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code < 400
+
+    def raise_for_status(self):
+        if self.status_code >= 400:
+            raise HttpError(f"{self.status_code}: {self.text[:200]}")
+
+
+class HttpError(Exception):
+    pass
+
+
+RequestException = (OSError, http.client.HTTPException, HttpError)
+
+
+class Client:
+    """A keep-alive HTTP/1.1 client on http.client: a fraction of the CPU of a
+    full-featured one, which matters when client and server share 2 cores."""
+
+    def __init__(self, timeout: float = 10):
+        self.timeout = timeout
+        self._conn = None
+        self._netloc = None
+
+    def request(self, method, url, json_body=None, headers=None, timeout=None):
+        parts = urlsplit(url)
+        if self._conn is None or self._netloc != parts.netloc:
+            self._conn = http.client.HTTPConnection(parts.netloc, timeout=timeout or self.timeout)
+            self._netloc = parts.netloc
+        body = None
+        sent = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent["Content-Type"] = "application/json"
+        path = parts.path + ("?" + parts.query if parts.query else "")
+        try:
+            self._conn.request(method, path, body=body, headers=sent)
+            res = self._conn.getresponse()
+            data = res.read()
+        except (OSError, http.client.HTTPException):
+            self._conn.close()
+            self._conn = None
+            raise
+        return Answer(res.status, res.headers, data)
+
+    def get(self, url, headers=None, timeout=None):
+        return self.request("GET", url, headers=headers, timeout=timeout)
+
+    def post(self, url, json=None, headers=None):
+        return self.request("POST", url, json_body=json, headers=headers)
+
+    def patch(self, url, json=None, headers=None):
+        return self.request("PATCH", url, json_body=json, headers=headers)
+
+    def delete(self, url, headers=None):
+        return self.request("DELETE", url, headers=headers)
 
 
 # Server (child process) -----------------------------------------------------------------------
@@ -119,7 +191,7 @@ class Shared:
 
 def scribe_worker(base, groups, shared: Shared, stop_at, seed):
     rng = random.Random(seed)
-    http = requests.Session()
+    http = Client()
     url = base + SESSION + "/@proposals"
     etag, step = None, 0
     while time.monotonic() < stop_at:
@@ -150,7 +222,7 @@ def scribe_worker(base, groups, shared: Shared, stop_at, seed):
                 res = http.post(f"{url}/{item['id']}/@endorse", json={}, headers=headers)
             else:
                 res = http.delete(f"{url}/{item['id']}/@endorse", headers=headers)
-        except requests.RequestException as exc:
+        except RequestException as exc:
             with shared.lock:
                 shared.errors.append(repr(exc))
             continue
@@ -179,7 +251,7 @@ class Display:
 
 
 def display_worker(base, displays: list[Display], stop_at, interval=1.0):
-    http = requests.Session()
+    http = Client()
     url = base + SESSION + "/@proposals"
     offset = random.random() * interval
     next_round = time.monotonic() + offset
@@ -189,7 +261,7 @@ def display_worker(base, displays: list[Display], stop_at, interval=1.0):
             headers = {"If-None-Match": display.etag} if display.etag else {}
             try:
                 res = http.get(url, headers=headers, timeout=5)
-            except requests.RequestException:
+            except RequestException:
                 display.statuses["error"] += 1
                 continue
             display.statuses[res.status_code] += 1
@@ -247,7 +319,7 @@ def python_304(url, etag, seconds, threads=8):
     stop_at = time.monotonic() + seconds
 
     def run():
-        http, n = requests.Session(), 0
+        http, n = Client(), 0
         while time.monotonic() < stop_at:
             http.get(url, headers={"If-None-Match": etag})
             n += 1
@@ -370,20 +442,22 @@ def run(args, base, directory, server) -> int:
     deadline = time.monotonic() + 60
     while True:
         try:
-            if (Path(directory) / "admin-password").exists() and requests.get(
+            if (Path(directory) / "admin-password").exists() and Client().get(
                 base + "/", timeout=2
             ).ok:
                 break
-        except requests.RequestException:
+        except RequestException:
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             print("the server did not start")
             return 1
         time.sleep(0.2)
     password = (Path(directory) / "admin-password").read_text()
-    token = requests.post(base + "/@login", json={"login": "admin", "password": password}).json()[
-        "token"
-    ]
+    token = (
+        Client()
+        .post(base + "/@login", json={"login": "admin", "password": password})
+        .json()["token"]
+    )
     admin = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     for n in range(args.venues):
         body = {
@@ -393,13 +467,13 @@ def run(args, base, directory, server) -> int:
             "join_code": f"CODE{n}",
             "language": ["en", "fr", "es", "pt"][n % 4],
         }
-        requests.post(base + SESSION, json=body, headers=admin).raise_for_status()
+        Client().post(base + SESSION, json=body, headers=admin).raise_for_status()
 
     # Joining: every group of a venue at once.
     groups, lock = [], threading.Lock()
 
     def join_some(numbers):
-        http = requests.Session()
+        http = Client()
         for n in numbers:
             venue = n % args.venues
             res = http.post(
@@ -421,7 +495,7 @@ def run(args, base, directory, server) -> int:
     for t in joiners:
         t.join()
     join_time = time.monotonic() - started
-    requests.patch(
+    Client().patch(
         base + SESSION, json={"phase": "collaboration"}, headers=admin
     ).raise_for_status()
 
@@ -459,7 +533,7 @@ def run(args, base, directory, server) -> int:
 
     # 304 polls at full speed, no writes.
     url = base + SESSION + "/@proposals"
-    etag = requests.get(url).headers["ETag"]
+    etag = Client().get(url).headers["ETag"]
     wrk = wrk_304(url, etag, args.wrk_seconds)
     py_rate = None if wrk else python_304(url, etag, args.wrk_seconds)
 
