@@ -30,7 +30,7 @@ from ..security.roles import (
     group_principal,
     user_principal,
 )
-from ..workflow import WorkflowError, transition
+from ..workflow import WorkflowError, transition, workflow_for
 from .forms import make_form, validate
 from .layout import Layout
 
@@ -43,6 +43,7 @@ class Row(NamedTuple):
     type: str
     state: str | None
     description: str
+    state_title: str = ""
 
 
 class BaseView:
@@ -63,6 +64,16 @@ class BaseView:
 
     def flash(self, message):
         self.request.session.flash(message)
+
+    def state_title(self, obj) -> str:
+        wf = workflow_for(obj)
+        if wf is None or obj.review_state not in wf.states:
+            return obj.review_state or ""
+        return self.request.localizer.translate(wf.state(obj.review_state).title)
+
+    def type_title(self, obj):
+        ct = get_type(obj.type_name)
+        return ct.title if ct else obj.type_name
 
 
 @view_config(context=Content, permission=VIEW, api=False)
@@ -102,13 +113,10 @@ class ContentView(BaseView):
                     type_title,
                     child.review_state,
                     child.description,
+                    self.state_title(child),
                 )
             )
         return rows
-
-    def type_title(self, obj):
-        ct = get_type(obj.type_name)
-        return ct.title if ct else obj.type_name
 
     def event_when(self):
         from zoneinfo import ZoneInfo

@@ -165,3 +165,14 @@ def test_front_page_shows_the_front_page_and_public_news_only(app):
     home = app.get("/")
     assert "Hello all" in home.text and "Server upgraded" in home.text
     assert "Draft announcement" not in home.text
+
+
+def test_folder_contents_lists_items_with_translated_states(app):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    folder = app.get("/@@add?type=Folder").forms["content-form"]
+    folder["title"] = "Meetings"
+    url = folder.submit("submit").follow().request.path
+    add_page(app, container=url, title="Agenda")
+    contents = app.get(f"{url}@@contents", headers={"Accept-Language": "fr"})
+    assert "Agenda" in contents.text and "Privé" in contents.text
+    assert "Privé" in app.get(url, headers={"Accept-Language": "fr"}).text
