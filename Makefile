@@ -77,8 +77,13 @@ i18n: venv
 	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py \
 	  congress_site/content congress_site/security congress_site/views congress_site/api \
 	  congress_site/templates/*.pt congress_site/templates/content
-	for l in fr es pt; do $(BIN)/pybabel update -D congress_site -l $$l \
-	  -i congress_site/locale/congress_site.pot -d congress_site/locale; done
+	$(BIN)/pot-create -c lingua.cfg -d konbit_congress -o congress_site/locale/konbit_congress.pot \
+	  congress_site/congress congress_site/templates/congress
+	$(BIN)/pot-create -c lingua.cfg -d konbit_ledger -o congress_site/locale/konbit_ledger.pot \
+	  congress_site/ledger congress_site/templates/ledger
+	for d in congress_site konbit_congress konbit_ledger; do for l in fr es pt; do \
+	  $(BIN)/pybabel update -D $$d -l $$l -i congress_site/locale/$$d.pot -d congress_site/locale; \
+	done; done
 
 bench: venv system-deps
 	$(BIN)/python bench/site_pages.py

@@ -24,6 +24,7 @@ from . import display, store
 from .alerts import notify_new_alerts
 from .charts import Series, bar_chart
 from .closing import verify_chain
+from .entries import Payment
 from .errors import LedgerError
 from .i18n import _
 from .models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
@@ -580,3 +581,62 @@ class ReportView(LedgerView):
 def report_page(context, request):
     view = ReportView(context, request)
     return render_to_response(TEMPLATES + "report.pt", view.page(), request=request)
+
+
+# -- payments (coordinators) ---------------------------------------------------------------------
+class PaymentsView(LedgerView):
+    """Record a member's payment, or correct one with a reversing entry."""
+
+    errors: dict | None = None
+    values: dict | None = None
+
+    def entries(self):
+        return sorted(self.context.entries.values(), key=lambda e: e.id, reverse=True)[:50]
+
+    def reversible(self, entry) -> bool:
+        return isinstance(entry, Payment) and entry.id not in self.context.reversed_ids
+
+    def field(self, name, default=""):
+        return (self.values or {}).get(name, default)
+
+
+@view_config(context=Member, name="payments", permission=MANAGE_LEDGER, api=False)
+def payments_page(context, request):
+    view = PaymentsView(context, request)
+    status = 200
+    if request.method == "POST":
+        params = request.POST
+        folder = context.__parent__
+        try:
+            if params.get("reverses"):
+                store.reverse_payment(
+                    folder,
+                    context,
+                    reverses=params["reverses"],
+                    date=params.get("date") or str(store.today()),
+                    reason=params.get("reason", ""),
+                )
+                message = _("The payment was reversed.")
+            else:
+                cad = params.get("cad_received") or None
+                store.record_payment(
+                    folder,
+                    context,
+                    date=params.get("date") or str(store.today()),
+                    amount=params.get("amount", ""),
+                    currency=params.get("currency") or None,
+                    cad_received=cad,
+                    reference=params.get("reference", ""),
+                    note=params.get("note", ""),
+                )
+                message = _("Payment recorded.")
+        except LedgerError as exc:
+            view.errors = {exc.field: exc.message}
+            view.values = dict(params)
+            status = 409 if exc.code == "month_closed" else 400
+        else:
+            view.flash(message)
+            return HTTPFound(request.resource_url(context, "@@payments"))
+    response = render_to_response(TEMPLATES + "payments.pt", view.page(), request=request)
+    response.status_int = status
+    return response

@@ -1,0 +1,55 @@
+"""Coordinators record and correct payments from the member's page."""
+
+from __future__ import annotations
+
+from tests.conftest import ADMIN_PASSWORD, MEMBER_PASSWORD, api_token, bearer, browser_login
+
+
+def make_member(app):
+    admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
+    app.post_json("/", {"@type": "Members", "title": "Members", "id": "members"}, headers=admin)
+    app.post_json(
+        "/members",
+        {"@type": "Member", "title": "Coop Alpha", "id": "alpha", "currency": "EUR"},
+        headers=admin,
+    )
+    return admin
+
+
+def test_record_and_reverse_a_payment(app):
+    admin = make_member(app)
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/members/alpha/@@payments").forms["payment-form"]
+    form["date"] = "2026-11-05"
+    form["amount"] = "30.00"
+    form["cad_received"] = "44.40"
+    form["reference"] = "transfer 11"
+    page = form.submit().follow()
+    assert "Payment recorded." in page.text and "transfer 11" in page.text
+    statement = app.get("/members/alpha/@statement?from=2026-11&to=2026-11", headers=admin).json
+    assert statement["total_paid"] == "30.00"
+
+    reverse = next(f for f in page.forms.values() if "reverses" in f.fields)
+    reverse["reason"] = "sent twice"
+    page = reverse.submit().follow()
+    assert "The payment was reversed." in page.text
+    statement = app.get("/members/alpha/@statement?from=2026-11&to=2026-11", headers=admin).json
+    assert statement["total_paid"] == "0.00"
+
+
+def test_bad_amount_is_refused_and_nothing_stored(app):
+    admin = make_member(app)
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/members/alpha/@@payments").forms["payment-form"]
+    form["amount"] = "-5"
+    form["cad_received"] = "7"
+    res = form.submit(status=400)
+    assert "amount" in res.text
+    statement = app.get("/members/alpha/@statement?from=2026-11&to=2026-11", headers=admin).json
+    assert statement["total_paid"] == "0.00"
+
+
+def test_members_cannot_record_payments(app):
+    make_member(app)
+    browser_login(app, "member", MEMBER_PASSWORD)
+    app.get("/members/alpha/@@payments", status=403)
