@@ -17,6 +17,7 @@ from pyramid.traversal import resource_path
 from pyramid.view import view_config
 
 from ..content.base import utcnow
+from ..pdf import render_pdf
 from ..security.policy import SESSION_SCRIBE, SESSION_USER
 from ..security.roles import EDIT, VIEW
 from ..views.content import BaseView
@@ -431,15 +432,13 @@ def principles_csv(context, request):
 
 @view_config(context=Congress, name="principles.pdf", permission=VIEW)
 def principles_pdf(context, request):
-    from weasyprint import HTML
-
     view = CongressView(context, request)
     html = render(
         TEMPLATES + "principles_pdf.pt",
         view.page(doc=principles(context, utcnow())),
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.application_url).write_pdf()
+    pdf = render_pdf(html, request)
     return _download(pdf, "application/pdf", f"{context.__name__}-principles.pdf")
 
 

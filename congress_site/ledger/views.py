@@ -11,13 +11,13 @@ import csv
 import io
 from decimal import Decimal
 from functools import cached_property
-from pathlib import Path
 
 from pyramid.httpexceptions import HTTPFound
 from pyramid.renderers import render, render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from ..pdf import render_pdf
 from ..security.roles import VIEW
 from ..views.content import BaseView
 from . import display, store
@@ -34,7 +34,6 @@ from .report import build_report
 from .timecredit import CATEGORIES, LOGGABLE_ITEM_STATUSES
 
 TEMPLATES = "congress_site:templates/ledger/"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 CATEGORY_TERMS = {"maintenance": _("maintenance"), "development": _("development")}
@@ -161,40 +160,6 @@ class StatementView(LedgerView):
 def statement_page(context, request):
     view = StatementView(context, request)
     return render_to_response(TEMPLATES + "statement.pt", view.page(), request=request)
-
-
-class _StaticFetcher:
-    """WeasyPrint URL fetcher that serves our static files from disk and nothing else:
-    rendering a PDF never makes a network request."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix
-
-    def fetch(self, url, headers=None):
-        from weasyprint.urls import URLFetcherResponse
-
-        if not url.startswith(self.prefix):
-            raise ValueError(f"not fetched while rendering a PDF: {url}")
-        relative = url[len(self.prefix) :].split("?")[0]
-        path = (STATIC_DIR / relative).resolve()
-        if STATIC_DIR not in path.parents or not path.is_file():
-            raise ValueError(f"no static file {relative}")
-        mime = "text/css" if path.suffix == ".css" else "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-
-    # WeasyPrint calls the fetcher object itself in some versions.
-    def __call__(self, url, *args, **kwargs):
-        return self.fetch(url)
-
-
-def render_pdf(html: str, request) -> bytes:
-    from weasyprint import HTML
-
-    prefix = request.static_url("congress_site:static/site.css").rsplit("site.css", 1)[0]
-    document = HTML(
-        string=html, base_url=request.application_url + "/", url_fetcher=_StaticFetcher(prefix)
-    )
-    return document.write_pdf()
 
 
 @view_config(context=Member, name="statement.pdf", permission=VIEW)
