@@ -83,7 +83,9 @@ def test_sysadmin_logs_time_from_the_keyboard(live_server, page):
     base = live_server.url
     login(page, base, "sysadmin", PASSWORD)
     page.goto(f"{base}/members/@@log")
-    # The description has the focus: type, Tab to the minutes, type, Enter.
+    # The description has the focus: type, Tab to the minutes, type, Enter. Wait for the
+    # autofocus first, or a busy machine types the first letters into nowhere.
+    expect(page.get_by_label("What was done")).to_be_focused()
     page.keyboard.type("Renewed the TLS certificate")
     page.keyboard.press("Tab")
     page.keyboard.press("Control+A")
