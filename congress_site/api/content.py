@@ -98,6 +98,8 @@ def patch_content(context, request):
     values = deserialize(ct, data, partial=True, current=context)
     try:
         operations.edit(context, values, actor(request))
+    except operations.EditRefused as exc:
+        raise ApiError(409, "refused", str(exc), errors=exc.errors) from exc
     except ValueError as exc:
         raise ApiError(422, "invalid", str(exc)) from exc
     return HTTPNoContent()

@@ -77,9 +77,26 @@ def create(
     return obj
 
 
+class EditRefused(ValueError):
+    """The object refuses a change its schema alone cannot judge (e.g. a member's
+    currency once payments are recorded). `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
 def edit(obj: Content, appstruct: dict, actor: str | None) -> list[str]:
-    """Apply changed fields; returns the names that changed."""
+    """Apply changed fields; returns the names that changed.
+
+    A content class may define `refuse_edit(values) -> {field: message}` to veto
+    changes that depend on its state; nothing is changed then."""
     ct = get_type(obj.type_name)
+    refuse = getattr(obj, "refuse_edit", None)
+    if refuse is not None:
+        errors = refuse(appstruct)
+        if errors:
+            raise EditRefused(errors)
     values = _store_file(_clean(ct, appstruct))
     changed = []
     previous = {}

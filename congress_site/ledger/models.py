@@ -153,6 +153,18 @@ class Member(Item):
     def member_id(self) -> str:
         return self.__name__
 
+    def refuse_edit(self, values: dict) -> dict:
+        """Recorded payments and subscriptions are in the member's currency:
+        changing it afterwards would silently reinterpret them."""
+        currency = values.get("currency", self.currency)
+        if currency != self.currency and (len(self.entries) or self.subscriptions):
+            return {
+                "currency": _(
+                    "The currency cannot change once subscriptions or payments are recorded."
+                )
+            }
+        return {}
+
     @property
     def subscription_history(self) -> SubscriptionHistory:
         cached = getattr(self, "_v_history", None)

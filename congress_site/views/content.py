@@ -195,7 +195,15 @@ class EditView(BaseView):
                 appstruct = validate(form, self.request)
             except deform.ValidationFailure as failure:
                 return self.page(form=failure.render(), heading=heading)
-            operations.edit(self.context, appstruct, self.actor)
+            try:
+                operations.edit(self.context, appstruct, self.actor)
+            except operations.EditRefused as refused:
+                error = colander.Invalid(form.schema)
+                for name, message in refused.errors.items():
+                    error[name] = message
+                form.widget.handle_error(form, error)
+                self.request.response.status = 409
+                return self.page(form=form.render(appstruct), heading=heading)
             self.flash(_("Changes saved."))
             return HTTPFound(self.request.resource_url(self.context))
         current = {}

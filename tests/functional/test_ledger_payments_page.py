@@ -53,3 +53,23 @@ def test_members_cannot_record_payments(app):
     make_member(app)
     browser_login(app, "member", MEMBER_PASSWORD)
     app.get("/members/alpha/@@payments", status=403)
+
+
+def test_currency_cannot_change_once_payments_are_recorded(app):
+    admin = make_member(app)
+    app.patch_json("/members/alpha", {"currency": "CAD"}, headers=admin, status=204)
+    app.patch_json("/members/alpha", {"currency": "EUR"}, headers=admin, status=204)
+    app.post_json(
+        "/members/alpha/@payments",
+        {"date": "2026-11-05", "amount": "30.00", "cad_received": "44.40"},
+        headers=admin,
+        status=201,
+    )
+    res = app.patch_json("/members/alpha", {"currency": "CAD"}, headers=admin, status=409)
+    assert res.json["error"] == "refused" and "currency" in res.json["errors"]
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/members/alpha/@@edit").forms["content-form"]
+    form["currency"] = "CAD"
+    page = form.submit("submit", status=409)
+    assert "The currency cannot change" in page.text
+    assert app.get("/members/alpha", headers=admin).json["currency"] == "EUR"
