@@ -49,11 +49,6 @@ def _check_size(request, ct) -> None:
         raise ApiError(413, "too_large", f"the body is larger than {MAX_JSON_BODY} bytes")
 
 
-def actor(request):
-    identity = request.identity
-    return identity.login if identity is not None else None
-
-
 @view_config(context=Content, request_method="GET", permission=VIEW, api=True, renderer="json")
 def get_content(context, request):
     mark_cacheable(request)
@@ -80,7 +75,7 @@ def create_content(context, request):
         except NameError_ as exc:
             raise ApiError(400, "bad_id", str(exc)) from exc
     try:
-        obj = operations.create(context, ct.name, values, actor(request), name=name)
+        obj = operations.create(context, ct.name, values, request.authenticated_userid, name=name)
     except ValueError as exc:
         raise ApiError(422, "invalid", str(exc)) from exc
     request.response.status = 201
@@ -97,7 +92,7 @@ def patch_content(context, request):
     _check_size(request, ct)
     values = deserialize(ct, data, partial=True, current=context)
     try:
-        operations.edit(context, values, actor(request))
+        operations.edit(context, values, request.authenticated_userid)
     except operations.EditRefused as exc:
         raise ApiError(409, "refused", str(exc), errors=exc.errors) from exc
     except ValueError as exc:
@@ -109,7 +104,7 @@ def patch_content(context, request):
 def delete_content(context, request):
     if context.__parent__ is None:
         raise ApiError(400, "not_deletable", "the site itself cannot be deleted")
-    operations.delete(context, actor(request))
+    operations.delete(context, request.authenticated_userid)
     return HTTPNoContent()
 
 

@@ -90,8 +90,9 @@ def set_phase(context, request):
             request.localizer.translate(_("Set a start time before following the schedule."))
         )
         return HTTPFound(request.resource_url(context))
-    login = request.identity.login if request.identity else None
-    context.record("phase", login, phase=context.phase, scheduled=context.scheduled)
+    context.record(
+        "phase", request.authenticated_userid, phase=context.phase, scheduled=context.scheduled
+    )
     request.session.flash(request.localizer.translate(_("Phase changed.")))
     return HTTPFound(request.resource_url(context))
 

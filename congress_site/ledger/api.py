@@ -35,8 +35,7 @@ from .web import api_error
 
 
 def _actor(request) -> str:
-    identity = request.identity
-    return identity.login if identity is not None and identity.login else "api"
+    return request.authenticated_userid or "api"
 
 
 def _run(func, *args, **kwargs):

@@ -54,8 +54,7 @@ class BaseView:
 
     @property
     def actor(self):
-        identity = self.request.identity
-        return identity.login if identity is not None else None
+        return self.request.authenticated_userid
 
     def page(self, **values):
         values.setdefault("layout", self.layout)
