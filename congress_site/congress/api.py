@@ -104,7 +104,7 @@ def proposals_get(context, request):
     if not subpath:
         etag, ends = etag_for(context, now)
         fastpath.remember(request, etag, ends)
-        if etag in _if_none_match(request):
+        if etag in fastpath.etags_in(request.headers.get("If-None-Match")):
             response = HTTPNotModified()
             state_headers(response, etag)
             return response
@@ -131,11 +131,6 @@ def proposals_get(context, request):
     except EngineError as error:
         raise engine_error(error) from error
     raise ApiError(404, "not_found", "there is nothing at this address")
-
-
-def _if_none_match(request) -> set[str]:
-    header = request.headers.get("If-None-Match", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 @view_config(context=Session, name="@proposals", request_method="POST", renderer="json")

@@ -4,7 +4,8 @@ Displays poll ``GET <session>/@proposals`` every second with the ETag they hold.
 full view answers, it records, per URL path, the storage's last transaction id *read before
 the request opened its connection*, the ETag it computed and when the phase clock next
 moves. A later poll whose ``If-None-Match`` carries that ETag gets its 304 straight from
-this tween, without traversal, security lookups or a ZODB connection, as long as
+a WSGI shortcut in front of Pyramid, without traversal, security lookups or a ZODB
+connection, as long as
 
 * the database's ``lastTransaction()`` is still the recorded one: nothing at all was
   committed since (correct across processes and with ZEO, whose clients learn every
@@ -12,8 +13,8 @@ this tween, without traversal, security lookups or a ZODB connection, as long as
 * the phase clock has not reached its next boundary (a schedule moves the phase, and so
   the ETag, without any write).
 
-Anything else falls through to the normal view, which refreshes the entry. The tween sits
-above ``pyramid_tm``, so the fast answer does not even begin a transaction.
+Anything else falls through to the normal view, which refreshes the entry; the tween
+records the transaction id it was read at.
 
 The same tween also runs the scribe actions of one session one at a time *within this
 process*, from before the transaction begins to after it commits. Scribe actions crowd on
@@ -30,8 +31,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-
-from pyramid.response import Response
 
 SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
@@ -84,9 +83,25 @@ def _database(registry):
     return databases.get("") if databases else None
 
 
+def etags_in(header: str | None) -> set[str]:
+    """The entity tags an ``If-None-Match`` header names, weak or strong alike."""
+    return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
+
+
+def unchanged_etag(registry, path: str, header: str | None) -> str | None:
+    """The ETag to answer 304 with, when the poll names the state still current."""
+    cache = getattr(registry, "congress_etag_cache", None)
+    db = _database(registry)
+    if not header or cache is None or db is None:
+        return None
+    entry = cache.get(path)
+    if entry is None or entry[0] != db.lastTransaction() or time.time() >= entry[2]:
+        return None
+    return entry[1] if entry[1] in etags_in(header) else None
+
+
 def etag_tween_factory(handler, registry):
-    cache = EtagCache()
-    registry.congress_etag_cache = cache
+    registry.congress_etag_cache = EtagCache()
     locks = SessionLocks()
 
     def tween(request):
@@ -96,47 +111,29 @@ def etag_tween_factory(handler, registry):
                 return handler(request)
             with lock:
                 return handler(request)
-        if request.method != "GET" or not request.path.endswith(SUFFIX):
-            return handler(request)
-        db = _database(registry)
-        if db is None:
-            return handler(request)
-        tid = db.lastTransaction()
-        header = request.headers.get("If-None-Match")
-        entry = cache.get(request.path) if header else None
-        if entry is not None and entry[0] == tid and time.time() < entry[2]:
-            etag = entry[1]
-            if etag in {t.strip().removeprefix("W/") for t in header.split(",")}:
-                response = Response(status=304)
-                response.headers["ETag"] = etag
-                response.headers["Cache-Control"] = "public, no-cache"
-                return response
-        request.environ[TID_KEY] = tid
+        if request.method == "GET" and request.path.endswith(SUFFIX):
+            db = _database(registry)
+            if db is not None:
+                # Read before the view opens its connection: see ``remember``.
+                request.environ[TID_KEY] = db.lastTransaction()
         return handler(request)
 
     return tween
 
 
 def poll_shortcut(app, registry):
-    """WSGI middleware in front of Pyramid: the same 304 as the tween, for the
-    commonest request of all (a display's unchanged poll), without building a
-    request, routing or running any tween."""
+    """WSGI middleware in front of Pyramid: a display's unchanged poll, the commonest
+    request of all, gets its 304 without building a request, routing or any tween."""
 
     def shortcut(environ, start_response):
-        header = environ.get("HTTP_IF_NONE_MATCH")
         path = environ.get("PATH_INFO", "")
-        if header and environ.get("REQUEST_METHOD") == "GET" and path.endswith(SUFFIX):
-            cache = getattr(registry, "congress_etag_cache", None)
-            db = _database(registry)
-            entry = cache.get(path) if cache is not None and db is not None else None
-            if entry is not None and entry[0] == db.lastTransaction() and time.time() < entry[2]:
-                etag = entry[1]
-                if etag in {t.strip().removeprefix("W/") for t in header.split(",")}:
-                    start_response(
-                        "304 Not Modified",
-                        [("ETag", etag), ("Cache-Control", "public, no-cache")],
-                    )
-                    return [b""]
+        if environ.get("REQUEST_METHOD") == "GET" and path.endswith(SUFFIX):
+            etag = unchanged_etag(registry, path, environ.get("HTTP_IF_NONE_MATCH"))
+            if etag is not None:
+                start_response(
+                    "304 Not Modified", [("ETag", etag), ("Cache-Control", "public, no-cache")]
+                )
+                return [b""]
         return app(environ, start_response)
 
     return shortcut
@@ -154,8 +151,8 @@ def remember(request, etag: str, phase_ends) -> None:
 
 def includeme(config):
     config.registry.setdefault("konbit.wsgi_middleware", []).append(poll_shortcut)
-    # Outermost of the site's tweens when the page cache is there: a poll's 304 then costs
-    # neither the page cache's key (language negotiation) nor a transaction.
+    # Above pyramid_tm: the transaction id must be read before the view's connection opens,
+    # and the session's write lock must cover the commit.
     config.add_tween(
         "congress_site.congress.fastpath.etag_tween_factory",
         over=("congress_site.cache.anonymous_cache_tween_factory", "pyramid_tm.tm_tween_factory"),
