@@ -109,6 +109,32 @@ def optional_text(value: object, field: str, max_length: int = 2000) -> str:
 
 
 # -- payments ---------------------------------------------------------------------------------
+def _append_entry(folder: LedgerFolder, member: Member, entry):
+    """Check a new member entry against the ledger's rules, then store it."""
+    check_new_entry(
+        entry,
+        member_currency=member.currency,
+        existing=member.entries,
+        reversed_ids=member.reversed_ids,
+        closed_months=ClosedMonths(folder),
+    )
+    member.entries[entry.id] = entry
+    return entry
+
+
+def _append_time_entry(folder: LedgerFolder, entry):
+    """Check a new intervention (or its reversal) against the rules, then store it."""
+    check_new_time_entry(
+        entry,
+        existing=folder.time_entries,
+        reversed_ids=folder.time_reversed,
+        items=folder.items,
+        closed_months=ClosedMonths(folder),
+    )
+    folder.time_entries[entry.id] = entry
+    return entry
+
+
 def record_payment(
     folder: LedgerFolder,
     member: Member,
@@ -142,15 +168,7 @@ def record_payment(
         reference=optional_text(reference, "reference", 200),
         note=optional_text(note, "note"),
     )
-    check_new_entry(
-        payment,
-        member_currency=member.currency,
-        existing=member.entries,
-        reversed_ids=member.reversed_ids,
-        closed_months=ClosedMonths(folder),
-    )
-    member.entries[payment.id] = payment
-    return payment
+    return _append_entry(folder, member, payment)
 
 
 def reverse_payment(
@@ -165,14 +183,7 @@ def reverse_payment(
     if not reason:
         raise InvalidEntry("reason", "say why the entry is corrected", code="required")
     reversal = reverse(member.entries[reverses], id=new_id(day), date=day, reason=reason)
-    check_new_entry(
-        reversal,
-        member_currency=member.currency,
-        existing=member.entries,
-        reversed_ids=member.reversed_ids,
-        closed_months=ClosedMonths(folder),
-    )
-    member.entries[reversal.id] = reversal
+    _append_entry(folder, member, reversal)
     member.reversed_ids.add(reverses)
     return reversal
 
@@ -311,15 +322,7 @@ def log_intervention(
         logged_by=logged_by,
         item_id=item_id,
     )
-    check_new_time_entry(
-        entry,
-        existing=folder.time_entries,
-        reversed_ids=folder.time_reversed,
-        items=folder.items,
-        closed_months=ClosedMonths(folder),
-    )
-    folder.time_entries[entry.id] = entry
-    return entry
+    return _append_time_entry(folder, entry)
 
 
 def reverse_time_entry(
@@ -335,14 +338,7 @@ def reverse_time_entry(
     entry = reverse_intervention(
         original, id=new_id(day), date=day, reason=reason, logged_by=logged_by
     )
-    check_new_time_entry(
-        entry,
-        existing=folder.time_entries,
-        reversed_ids=folder.time_reversed,
-        items=folder.items,
-        closed_months=ClosedMonths(folder),
-    )
-    folder.time_entries[entry.id] = entry
+    _append_time_entry(folder, entry)
     folder.time_reversed.add(reverses)
     return entry
 

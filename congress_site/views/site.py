@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import colander
 import deform
+from pyramid.authorization import Everyone
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
@@ -23,7 +24,7 @@ PAGE_SIZE = 30
 
 def search_principals(request):
     identity = request.identity
-    return identity.base_principals if identity is not None else {"system.Everyone"}
+    return identity.base_principals if identity is not None else {Everyone}
 
 
 @view_config(
@@ -81,14 +82,22 @@ class AddUserSchema(colander.Schema):
     )
 
 
+def _new_id_problem(value: str, taken, taken_message):
+    """Why `value` cannot be a new login or group id, or None."""
+    if not LOGIN_RE.match(value):
+        return _("Use 2 to 64 lowercase letters, digits, '.', '_', '@' or '-'.")
+    return taken_message if taken(value) else None
+
+
 def _new_user_validator(users):
     def check(node, value):
         exc = colander.Invalid(node)
         login = value["login"].strip().lower()
-        if not LOGIN_RE.match(login):
-            exc["login"] = _("Use 2 to 64 lowercase letters, digits, '.', '_', '@' or '-'.")
-        elif users.get(login) is not None:
-            exc["login"] = _("This login is taken.")
+        problem = _new_id_problem(
+            login, lambda v: users.get(v) is not None, _("This login is taken.")
+        )
+        if problem:
+            exc["login"] = problem
         problems = password_problems(value["password"], login)
         if problems:
             exc["password"] = problems[0]
@@ -200,10 +209,9 @@ def _new_group_validator(users):
     def check(node, value):
         exc = colander.Invalid(node)
         gid = value["group_id"].strip().lower()
-        if not LOGIN_RE.match(gid):
-            exc["group_id"] = _("Use 2 to 64 lowercase letters, digits, '.', '_', '@' or '-'.")
-        elif gid in users.groups:
-            exc["group_id"] = _("This group exists.")
+        problem = _new_id_problem(gid, users.groups.__contains__, _("This group exists."))
+        if problem:
+            exc["group_id"] = problem
         unknown = [m for m in _split_logins(value["members"]) if users.get(m) is None]
         if unknown:
             exc["members"] = _(
