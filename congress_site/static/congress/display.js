@@ -10,23 +10,16 @@
   var groupCount = document.getElementById("group-count");
   var empty = document.getElementById("empty-note");
   var conn = document.getElementById("conn");
-  var etag = config.etag || null, ends = countdown.getAttribute("data-ends") || null;
-  var skew = 0, failures = 0, previous = {};
-  var INTERVAL = 1000, MAX_PAUSE = 5000, TIMEOUT = 4000;
+  var ends = countdown.getAttribute("data-ends") || null;
+  var previous = {}, live = null;
 
   list.querySelectorAll("li").forEach(function (li) {
     previous[li.getAttribute("data-id")] = li.querySelector(".text").textContent;
   });
 
-  function format(seconds) {
-    seconds = Math.max(0, Math.ceil(seconds));
-    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
-    var mm = (h ? String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
-    return h ? h + ":" + mm : mm;
-  }
-
   function tick() {
-    countdown.textContent = ends ? format((Date.parse(ends) - (Date.now() + skew)) / 1000) : "";
+    countdown.textContent =
+      ends && live ? window.konbitLive.format(live.secondsUntil(ends)) : "";
   }
 
   function render(state) {
@@ -58,37 +51,9 @@
     tick();
   }
 
-  function schedule(delay) { setTimeout(poll, delay); }
-
-  function poll() {
-    var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT) : null;
-    var headers = { "Accept": "application/json" };
-    if (etag) headers["If-None-Match"] = etag;
-    fetch(config.state, { headers: headers, cache: "no-store", signal: controller && controller.signal })
-      .then(function (response) {
-        var date = response.headers.get("Date");
-        if (date) skew = Date.parse(date) + 500 - Date.now();
-        if (response.status === 304) return null;
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        etag = response.headers.get("ETag");
-        return response.json();
-      })
-      .then(function (state) {
-        if (state) render(state);
-        failures = 0;
-        conn.hidden = true;
-        schedule(INTERVAL);
-      })
-      .catch(function () {
-        failures += 1;
-        conn.hidden = false;
-        schedule(Math.min(MAX_PAUSE, INTERVAL * Math.pow(1.5, failures)));
-      })
-      .finally(function () { if (timer) clearTimeout(timer); });
-  }
-
+  live = window.konbitLive.poller({
+    url: config.state, etag: config.etag, conn: conn, onState: render
+  });
   setInterval(tick, 250);
   tick();
-  schedule(INTERVAL);
 })();

@@ -17,11 +17,10 @@
   var fullNote = document.getElementById("full-note");
   var csrfInput = document.querySelector("input[name=csrf_token]");
   var csrf = csrfInput ? csrfInput.value : "";
-  var etag = config.etag || null, ends = countdown.getAttribute("data-ends") || null;
-  var skew = 0, failures = 0, timer = null, names = config.names || {};
+  var ends = countdown.getAttribute("data-ends") || null;
+  var names = config.names || {}, live = null;
   var drafts = {};      // proposal id -> {text, base} while its edit form is open
   var mine = {};        // proposal id -> version this group endorsed
-  var INTERVAL = 1000, MAX_PAUSE = 5000;
 
   (config.items || []).forEach(function (item) {
     if (item.endorsements.indexOf(me) >= 0) mine[item.id] = item.version;
@@ -219,7 +218,7 @@
         return false;
       });
     }).catch(function () { notice(L.offline); return false; })
-      .then(function (ok) { poll(); return ok; });
+      .then(function (ok) { live.poll(); return ok; });
   }
 
   document.getElementById("scribe").addEventListener("submit", function (event) {
@@ -235,45 +234,14 @@
     });
   });
 
-  function format(seconds) {
-    seconds = Math.max(0, Math.ceil(seconds));
-    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
-    var mm = (h ? String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
-    return (h ? h + ":" + mm : mm) + " " + L.time_left;
-  }
-
   function tick() {
-    countdown.textContent = ends ? format((Date.parse(ends) - (Date.now() + skew)) / 1000) : "";
+    countdown.textContent =
+      ends && live ? window.konbitLive.format(live.secondsUntil(ends)) + " " + L.time_left : "";
   }
 
-  function poll() {
-    clearTimeout(timer);
-    var headers = { "Accept": "application/json" };
-    if (etag) headers["If-None-Match"] = etag;
-    fetch(config.state, { headers: headers, cache: "no-store" })
-      .then(function (response) {
-        var date = response.headers.get("Date");
-        if (date) skew = Date.parse(date) + 500 - Date.now();
-        if (response.status === 304) return null;
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        etag = response.headers.get("ETag");
-        return response.json();
-      })
-      .then(function (state) {
-        if (state) render(state);
-        failures = 0;
-        conn.hidden = true;
-        timer = setTimeout(poll, INTERVAL);
-      })
-      .catch(function () {
-        failures += 1;
-        conn.textContent = L.offline;
-        conn.hidden = false;
-        timer = setTimeout(poll, Math.min(MAX_PAUSE, INTERVAL * Math.pow(1.5, failures)));
-      });
-  }
-
+  live = window.konbitLive.poller({
+    url: config.state, etag: config.etag, conn: conn, offline: L.offline, onState: render
+  });
   setInterval(tick, 250);
   tick();
-  timer = setTimeout(poll, INTERVAL);
 })();
