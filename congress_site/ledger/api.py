@@ -310,27 +310,13 @@ def list_items(context, request):
 )
 def save_item(context, request):
     data = _body(request, {"id", "title", "allocated_hours", "status", "description"})
+    values = {k: v for k, v in data.items() if k != "id"}
     if request.method == "PUT":
         if len(request.subpath) != 1 or request.subpath[0] not in context.items:
             raise ApiError(404, "not_found", "PUT <members-url>/@items/<existing id>")
-        current = context.items[request.subpath[0]]
-        item_id = current.id
-        defaults = {
-            "title": current.title,
-            "allocated_minutes": current.allocated_minutes,
-            "status": current.status,
-            "description": current.description,
-        }
+        item = _run(store.update_item, context, request.subpath[0], **values)
     else:
-        item_id = data.get("id")
-        if isinstance(item_id, str) and item_id in context.items:
-            raise ApiError(400, "duplicate_item", f"an item {item_id!r} exists", field="id")
-        defaults = {"allocated_minutes": 0, "status": "proposed", "description": ""}
-    values = {**defaults, **{k: v for k, v in data.items() if k != "id"}}
-    if "allocated_hours" in values:
-        values.pop("allocated_minutes")
-    item = _run(store.save_item, context, item_id, **values)
-    if request.method == "POST":
+        item = _run(store.create_item, context, data.get("id"), **values)
         request.response.status = 201
     return _item_json(item)
 

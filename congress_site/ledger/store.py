@@ -8,6 +8,7 @@ outside a web transaction. No Pyramid imports here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import secrets
 from collections.abc import Iterable
@@ -189,31 +190,37 @@ def reverse_payment(
 
 
 # -- subscriptions ------------------------------------------------------------------------------
+# Monthly amount per share the collective suggests; members pay "according to their means",
+# so this is only the default of a form, never a rule.
+SUGGESTED_AMOUNT_PER_SHARE = {"EUR": "15.00", "CAD": "20.00"}
+
+
+def parse_subscription(line: object, currency: str, where: str = "subscription") -> Subscription:
+    """One line of a history from its JSON/form shape ``{from, shares, amount_per_share,
+    until?}``; ``shares`` must already be an int (a form turns digits into one)."""
+    if not isinstance(line, dict):
+        raise InvalidEntry(where, "must be an object")
+    unknown = set(line) - {"from", "shares", "amount_per_share", "until"}
+    if unknown:
+        raise InvalidEntry(where, f"unknown key(s): {', '.join(sorted(unknown))}")
+    shares = line.get("shares")
+    if not isinstance(shares, int) or isinstance(shares, bool) or shares < 0:
+        raise InvalidEntry(f"{where}.shares", f"{shares!r} must be an integer >= 0")
+    until = line.get("until")
+    return Subscription(
+        start=Month.parse(line.get("from"), f"{where}.from"),
+        shares=shares,
+        amount_per_share=parse_money(
+            line.get("amount_per_share"), currency, field=f"{where}.amount_per_share"
+        ),
+        until=None if until is None else Month.parse(until, f"{where}.until"),
+    )
+
+
 def parse_subscriptions(data: object, currency: str, field: str = "subscriptions") -> tuple:
     if not isinstance(data, list):
         raise InvalidEntry(field, "must be a list of subscriptions")
-    lines = []
-    for i, line in enumerate(data):
-        where = f"{field}[{i}]"
-        if not isinstance(line, dict):
-            raise InvalidEntry(where, "must be an object")
-        unknown = set(line) - {"from", "shares", "amount_per_share", "until"}
-        if unknown:
-            raise InvalidEntry(where, f"unknown key(s): {', '.join(sorted(unknown))}")
-        shares = line.get("shares")
-        if not isinstance(shares, int) or isinstance(shares, bool) or shares < 0:
-            raise InvalidEntry(f"{where}.shares", f"{shares!r} must be an integer >= 0")
-        until = line.get("until")
-        lines.append(
-            Subscription(
-                start=Month.parse(line.get("from"), f"{where}.from"),
-                shares=shares,
-                amount_per_share=parse_money(
-                    line.get("amount_per_share"), currency, field=f"{where}.amount_per_share"
-                ),
-                until=None if until is None else Month.parse(until, f"{where}.until"),
-            )
-        )
+    lines = [parse_subscription(line, currency, f"{field}[{i}]") for i, line in enumerate(data)]
     SubscriptionHistory(currency, lines)  # validates overlaps and currencies
     return tuple(sorted(lines, key=lambda s: s.start))
 
@@ -226,6 +233,31 @@ def set_subscriptions(folder: LedgerFolder, member: Member, subscriptions: Itera
     check_history_change(member.subscription_history, new, ClosedMonths(folder))
     member.subscriptions = new.subscriptions
     return True
+
+
+def add_subscription(folder: LedgerFolder, member: Member, line: Subscription) -> bool:
+    """Add a line: from its start month it supersedes the line before it."""
+    return set_subscriptions(folder, member, (*member.subscriptions, line))
+
+
+def end_subscription(folder: LedgerFolder, member: Member, until: Month) -> Subscription:
+    """End the membership after ``until``. Only the latest line decides the dues from its
+    start on, so that is the one that gets the end month."""
+    lines = member.subscription_history.subscriptions
+    if not lines or lines[-1].until is not None:
+        raise InvalidEntry("until", "there is no open subscription to end", code="not_open")
+    ended = dataclasses.replace(lines[-1], until=until)
+    set_subscriptions(folder, member, (*lines[:-1], ended))
+    return ended
+
+
+def remove_subscription(folder: LedgerFolder, member: Member, start: Month) -> bool:
+    """Drop a mistaken line; refused like any change that reaches a closed month."""
+    lines = member.subscription_history.subscriptions
+    kept = tuple(s for s in lines if s.start != start)
+    if len(kept) == len(lines):
+        raise InvalidEntry("from", f"no subscription starts in {start}", code="unknown_entry")
+    return set_subscriptions(folder, member, kept)
 
 
 # -- time credit ----------------------------------------------------------------------------------
@@ -292,6 +324,30 @@ def save_item(
     )
     folder.items[item.id] = item
     return item
+
+
+def create_item(folder: LedgerFolder, item_id: object, **values) -> DevelopmentItem:
+    """A new development item; an existing id is refused, not overwritten."""
+    if isinstance(item_id, str) and item_id in folder.items:
+        raise InvalidEntry("id", f"an item {item_id!r} exists", code="duplicate_item")
+    return save_item(folder, item_id, **values)
+
+
+def update_item(folder: LedgerFolder, item_id: object, **changes) -> DevelopmentItem:
+    """Change some fields of an existing item, keeping the others."""
+    current = folder.items.get(item_id) if isinstance(item_id, str) else None
+    if current is None:
+        raise InvalidEntry("id", f"no development item {item_id!r}", code="unknown_item")
+    values = {
+        "title": current.title,
+        "allocated_minutes": current.allocated_minutes,
+        "status": current.status,
+        "description": current.description,
+        **changes,
+    }
+    if "allocated_hours" in changes:
+        values.pop("allocated_minutes")
+    return save_item(folder, current.id, **values)
 
 
 def log_intervention(
