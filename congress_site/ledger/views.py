@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from pyramid.httpexceptions import HTTPFound
 from pyramid.renderers import render, render_to_response
@@ -25,13 +27,13 @@ from .alerts import notify_new_alerts
 from .charts import Series, bar_chart
 from .closing import verify_chain
 from .entries import Payment
-from .errors import LedgerError
+from .errors import LedgerError, MonthClosed
 from .i18n import _
 from .models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
-from .money import Money
+from .money import BASE_CURRENCY, CURRENCIES, Money
 from .months import Month
 from .report import build_report
-from .timecredit import CATEGORIES, LOGGABLE_ITEM_STATUSES
+from .timecredit import CATEGORIES, ITEM_STATUSES, LOGGABLE_ITEM_STATUSES
 
 TEMPLATES = "congress_site:templates/ledger/"
 
@@ -43,6 +45,66 @@ STATUS_TERMS = {
     "in_progress": _("in progress"),
     "done": _("done"),
 }
+
+# What a coordinator should do about each domain error, in their language; the domain's
+# English detail is shown below it, so nothing it says is lost.
+ERROR_TERMS = {
+    "invalid_amount": _("Write an amount like 15.00: digits, at most two decimals, not negative."),
+    "unknown_currency": _("That currency is not known to the ledger."),
+    "invalid_month": _("Write a month as YYYY-MM, for example 2026-03."),
+    "invalid_range": _("The end month cannot be before the start month."),
+    "month_closed": _(
+        "That change would touch a closed month, whose figures are frozen. "
+        "Make it in an open month."
+    ),
+    "invalid_minutes": _("Write hours like 12 or 12.5, in whole minutes."),
+    "duplicate_subscription_start": _("Another subscription already starts in that month."),
+    "duplicate_item": _("A development item with that short name exists already."),
+    "not_open": _("There is no open subscription to end."),
+    "required": _("This field is required."),
+}
+FIELD_TERMS = {
+    "from": _("From"),
+    "until": _("Until"),
+    "shares": _("Shares"),
+    "amount_per_share": _("Amount per share"),
+    "subscriptions": _("Subscriptions"),
+    "month": _("Month"),
+    "hours": _("Hours bought"),
+    "development_hours": _("of which development"),
+    "development_minutes": _("of which development"),
+    "hourly_rate": _("Hourly rate (CAD)"),
+    "server_cost": _("Server costs (CAD)"),
+    "rates": _("Exchange rate"),
+    "id": _("Short name"),
+    "title": _("Title"),
+    "description": _("Description"),
+    "allocated_hours": _("Hours allocated"),
+    "allocated_minutes": _("Hours allocated"),
+    "status": _("Status"),
+}
+
+
+class FormError(NamedTuple):
+    field: str  # the form field it concerns ("shares"), "" when none
+    label: str
+    message: str
+    detail: str
+
+
+def error_status(exc: LedgerError) -> int:
+    """Same mapping as the JSON API: a closed month is a conflict, the rest bad input."""
+    return 409 if isinstance(exc, MonthClosed) else 400
+
+
+def form_field(path: str) -> str:
+    """The form field of a domain field path: "subscription.amount_per_share" ->
+    "amount_per_share", "rates.EUR" -> "rates"."""
+    parts = re.sub(r"\[\d+\]", "", path or "").split(".")
+    for part in reversed(parts):
+        if part in FIELD_TERMS:
+            return part
+    return ""
 
 
 class LedgerView(BaseView):
@@ -108,6 +170,29 @@ class LedgerView(BaseView):
     @property
     def can_log(self) -> bool:
         return bool(self.request.has_permission(LOG_TIME, self.folder))
+
+    # -- forms: the posted values come back with the error that refused them
+    error: FormError | None = None
+    posted: dict | None = None
+
+    def refuse(self, exc: LedgerError) -> int:
+        """Keep the posted values and a translated error for the form; the status."""
+        field = form_field(exc.field)
+        self.error = FormError(
+            field,
+            self.t(FIELD_TERMS[field]) if field else "",
+            self.t(ERROR_TERMS[exc.code]) if exc.code in ERROR_TERMS else "",
+            exc.message,
+        )
+        self.posted = dict(self.request.POST)
+        return error_status(exc)
+
+    def field(self, name, default=""):
+        return (self.posted or {}).get(name, default)
+
+    def invalid(self, *names) -> str | None:
+        """``aria-invalid`` of a field the error concerns."""
+        return "true" if self.error is not None and self.error.field in names else None
 
 
 # -- member statement ------------------------------------------------------------------------
@@ -377,10 +462,19 @@ def log_page(context, request):
     return response
 
 
-# -- month close ---------------------------------------------------------------------------------
-class CloseView(LedgerView):
-    error = None
+# -- month close and the monthly time-credit record -------------------------------------------
+def decimal_text(value: str | None) -> str:
+    """Form input as the domain's decimal string: French, Spanish and Portuguese users
+    type a decimal comma."""
+    return (value or "").strip().replace(",", ".")
 
+
+def rate_text(rate) -> str:
+    """CAD value of one unit of a currency, as the form shows it."""
+    return Money(rate.cad_cents * 100 // rate.per_cents, BASE_CURRENCY).format()
+
+
+class CloseView(LedgerView):
     @cached_property
     def closed(self):
         return store.ClosedMonths(self.context)
@@ -411,25 +505,56 @@ class CloseView(LedgerView):
     def credits(self):
         return list(reversed(list(self.context.credits.values())))[:12]
 
+    def is_closed(self, month: Month) -> bool:
+        return month in self.closed
+
+    def server_cost(self, month: Month):
+        return self.context.server_costs.get(str(month))
+
+    def rate_currencies(self) -> list[str]:
+        """Currencies members may pay in that need a rate to CAD on the record."""
+        return sorted(c for c in CURRENCIES if c != BASE_CURRENCY)
+
+    @cached_property
+    def editing(self):
+        """The open month's record asked for with ``?month=YYYY-MM`` (an edit link)."""
+        try:
+            month = Month.parse(self.request.GET.get("month"))
+        except LedgerError:
+            return None
+        credit = self.context.credits.get(str(month))
+        return credit if credit is not None and not self.is_closed(month) else None
+
     def credit_defaults(self):
-        """Defaults of the credit form: the first month without a record, the terms of
-        the latest record."""
-        keys = list(self.context.credits.keys())
-        latest = self.context.credits[keys[-1]] if keys else None
+        """Values of the credit form: what was posted when it was refused, the record
+        being edited, or else the first month without a record with the terms of the
+        latest record."""
+        if self.posted is not None and self.posted.get("action") == "credit":
+            values = {
+                key: self.posted.get(key, "")
+                for key in ("month", "hours", "development_hours", "hourly_rate", "server_cost")
+            }
+            values["rates"] = {c: self.posted.get(f"rate_{c}", "") for c in self.rate_currencies()}
+            return values
+        record = self.editing
+        if record is None and self.context.credits:
+            record = self.context.credits[self.context.credits.maxKey()]
         month = self.next_month() or Month.of(store.today())
         while str(month) in self.context.credits:
             month = month.next()
-        eur = ""
-        if latest is not None:
-            for rate in latest.rates:
-                if rate.currency == "EUR":
-                    eur = Money(rate.cad_cents * 100 // rate.per_cents, "CAD").format()
+        cost = None
+        if self.editing is not None:
+            month = self.editing.month
+            cost = self.server_cost(month)
+        rates = {r.currency: rate_text(r) for r in record.rates} if record else {}
+        rates.setdefault("EUR", "1.50")
         return {
             "month": str(month),
-            "hours": hours_value(latest.minutes_bought) if latest else "10",
-            "development_hours": hours_value(latest.development_minutes) if latest else "4",
-            "hourly_rate": latest.hourly_rate.format() if latest else "60.00",
-            "eur": eur or "1.50",
+            "hours": hours_value(record.minutes_bought) if record else "10",
+            "development_hours": hours_value(record.development_minutes) if record else "4",
+            "hourly_rate": record.hourly_rate.format() if record else "60.00",
+            "server_cost": cost.format() if cost is not None else "",
+            "rates": {c: rates.get(c, "") for c in self.rate_currencies()},
         }
 
 
@@ -439,33 +564,43 @@ def hours_value(minutes: int) -> str:
     return format(value, "f")
 
 
+def posted_rates(params) -> dict | None:
+    """``rate_<CODE>`` fields (and the older ``eur`` field) as the store's rates mapping;
+    the store refuses a currency it does not know."""
+    rates = {
+        key.removeprefix("rate_"): decimal_text(value)
+        for key, value in params.items()
+        if key.startswith("rate_") and value.strip()
+    }
+    if params.get("eur", "").strip():
+        rates.setdefault("EUR", decimal_text(params["eur"]))
+    return rates or None
+
+
 @view_config(context=LedgerFolder, name="close", permission=MANAGE_LEDGER, api=False)
 def close_page(context, request):
     view = CloseView(context, request)
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
+        params = request.POST
         try:
-            if action == "credit":
-                month = Month.parse(request.POST.get("month"), "month")
-                rates = {"EUR": request.POST.get("eur")} if request.POST.get("eur") else None
+            month = Month.parse(params.get("month"), "month")
+            if params.get("action") == "credit":
                 store.set_credit(
                     context,
                     month,
-                    hours=request.POST.get("hours", "").replace(",", "."),
-                    development_hours=request.POST.get("development_hours", "0").replace(",", "."),
-                    hourly_rate=request.POST.get("hourly_rate", "").replace(",", "."),
-                    rates=rates,
-                    server_cost=(request.POST.get("server_cost") or "").replace(",", ".") or None,
+                    hours=decimal_text(params.get("hours")),
+                    development_hours=decimal_text(params.get("development_hours")) or "0",
+                    hourly_rate=decimal_text(params.get("hourly_rate")),
+                    rates=posted_rates(params),
+                    server_cost=decimal_text(params.get("server_cost")) or None,
                 )
                 view.flash(view.t(_("Time credit of ${month} saved."), month=view.month(month)))
             else:
-                month = Month.parse(request.POST.get("month"), "month")
                 store.close(context, month, view.actor)
                 view.flash(view.t(_("${month} is closed."), month=view.month(month)))
         except LedgerError as exc:
-            view.error = exc.message
-            status = 409 if exc.code == "month_closed" else 400
+            status = view.refuse(exc)
         else:
             return HTTPFound(request.resource_url(context, "@@close"))
     response = render_to_response(TEMPLATES + "close.pt", view.page(), request=request)
@@ -603,5 +738,229 @@ def payments_page(context, request):
             view.flash(message)
             return HTTPFound(request.resource_url(context, "@@payments"))
     response = render_to_response(TEMPLATES + "payments.pt", view.page(), request=request)
+    response.status_int = status
+    return response
+
+
+# -- subscriptions (coordinators) ----------------------------------------------------------------
+class SubscriptionsView(LedgerView):
+    """A member's subscription history: add a line, end the open one, drop a mistaken one.
+
+    The history may change only where no closed month's dues move (the store refuses the
+    rest with a 409), so closed months' lines are shown without actions."""
+
+    @cached_property
+    def closed(self):
+        return store.ClosedMonths(self.folder)
+
+    @cached_property
+    def first_open_month(self) -> Month:
+        """The earliest month a change may start: this month, or after the last close."""
+        month = self.this_month
+        if self.closed.last is not None and self.closed.last >= month:
+            month = self.closed.last.next()
+        return month
+
+    def suggested_amount(self) -> str:
+        return store.SUGGESTED_AMOUNT_PER_SHARE.get(self.context.currency, "")
+
+    def suggested_money(self) -> str:
+        amount = self.suggested_amount()
+        if not amount:
+            return ""
+        return self.money(Money(int(Decimal(amount) * 100), self.context.currency))
+
+    def rows(self):
+        """Lines newest first, with the last month each one applies (after superseding)."""
+        history = self.context.subscription_history
+        periods = list(history.periods())
+        open_line = history.subscriptions[-1] if history.subscriptions else None
+        rows = []
+        for line, (start, end, monthly) in zip(history.subscriptions, periods, strict=True):
+            rows.append(
+                {
+                    "line": line,
+                    "start": start,
+                    "end": end,
+                    "monthly": monthly,
+                    "superseded": end is not None and end != line.until,
+                    "removable": start not in self.closed,
+                    "open": line is open_line and line.until is None,
+                }
+            )
+        return list(reversed(rows))
+
+    def open_line(self):
+        lines = self.context.subscription_history.subscriptions
+        return lines[-1] if lines and lines[-1].until is None else None
+
+    def add_defaults(self) -> dict:
+        current = self.context.subscription_history.active(self.first_open_month)
+        return {
+            "from": str(self.first_open_month),
+            "shares": str(current.shares) if current is not None else "1",
+            "amount_per_share": self.suggested_amount(),
+            "until": "",
+        }
+
+    def add_value(self, name) -> str:
+        if self.posted is not None and self.posted.get("action", "add") == "add":
+            return self.posted.get(name, "")
+        return self.add_defaults()[name]
+
+    def end_value(self) -> str:
+        if self.posted is not None and self.posted.get("action") == "end":
+            return self.posted.get("until", "")
+        return str(self.first_open_month)
+
+
+def whole_number(value: str | None):
+    """Digits from a form become an int; anything else goes on to the domain, which
+    refuses it with its own message."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() else text
+
+
+@view_config(context=Member, name="subscriptions", permission=MANAGE_LEDGER, api=False)
+def subscriptions_page(context, request):
+    view = SubscriptionsView(context, request)
+    status = 200
+    if request.method == "POST":
+        params = request.POST
+        folder = context.__parent__
+        action = params.get("action", "add")
+        try:
+            if action == "end":
+                until = store.parse_month(params.get("until"), "until")
+                store.end_subscription(folder, context, until)
+                message = _("The subscription ends after ${month}.")
+                month = until
+            elif action == "remove":
+                month = store.parse_month(params.get("from"), "from")
+                store.remove_subscription(folder, context, month)
+                message = _("The subscription from ${month} was removed.")
+            else:
+                line = store.parse_subscription(
+                    {
+                        "from": params.get("from", "").strip(),
+                        "shares": whole_number(params.get("shares")),
+                        "amount_per_share": decimal_text(params.get("amount_per_share")),
+                        "until": params.get("until", "").strip() or None,
+                    },
+                    context.currency,
+                )
+                store.add_subscription(folder, context, line)
+                message = _("Subscription from ${month} recorded.")
+                month = line.start
+        except LedgerError as exc:
+            status = view.refuse(exc)
+        else:
+            context.record("subscriptions", view.actor)
+            view.flash(view.t(message, month=view.month(month)))
+            return HTTPFound(request.resource_url(context, "@@subscriptions"))
+    response = render_to_response(TEMPLATES + "subscriptions.pt", view.page(), request=request)
+    response.status_int = status
+    return response
+
+
+# -- development items (coordinators) ------------------------------------------------------------
+class ItemsView(LedgerView):
+    """Development items with the hours the collective allocated and those used so far."""
+
+    @cached_property
+    def usage(self) -> dict[str, int]:
+        from .report import item_usage
+
+        return item_usage(self.context)
+
+    def rows(self):
+        return [
+            {
+                "item": item,
+                "used": self.usage.get(item.id, 0),
+                "remaining": item.remaining_minutes(self.usage.get(item.id, 0)),
+            }
+            for item in self.context.items.values()
+        ]
+
+    def statuses(self):
+        return [(s, self.t(STATUS_TERMS[s])) for s in ITEM_STATUSES]
+
+    @cached_property
+    def editing(self):
+        """The item being edited in the main form (``?edit=<id>`` or a refused post)."""
+        quick = self.posted is not None and self.posted.get("quick")
+        item_id = (None if quick else self.field("item")) or self.request.GET.get("edit")
+        return self.context.items.get(item_id) if item_id else None
+
+    def form_value(self, name) -> str:
+        """The main form's values: the refused post, the edited item, or a new item's."""
+        if self.posted is not None and not self.posted.get("quick"):
+            return self.posted.get(name, "")
+        item = self.editing
+        if item is None:
+            return {"allocated_hours": "0", "status": "proposed"}.get(name, "")
+        return {
+            "title": item.title,
+            "description": item.description,
+            "allocated_hours": hours_value(item.allocated_minutes),
+            "status": item.status,
+        }.get(name, "")
+
+    def quick_value(self, row, name) -> str:
+        """The values of an item's row form, or what was posted there when refused."""
+        item = row["item"]
+        if self.posted is not None and self.posted.get("quick") and self.field("item") == item.id:
+            return self.posted.get(name, "")
+        return hours_value(item.allocated_minutes) if name == "allocated_hours" else item.status
+
+
+def new_item_id(folder: LedgerFolder, title: str) -> str:
+    """A short name from the title when none is given, unique among the items."""
+    from ..content.base import slugify
+
+    base = slugify(title)
+    name, n = base, 1
+    while name in folder.items:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+@view_config(context=LedgerFolder, name="items", permission=MANAGE_LEDGER, api=False)
+def items_page(context, request):
+    view = ItemsView(context, request)
+    status = 200
+    if request.method == "POST":
+        params = request.POST
+        try:
+            if params.get("item"):
+                changes = {
+                    "allocated_hours": decimal_text(params.get("allocated_hours")),
+                    "status": params.get("status", ""),
+                }
+                if not params.get("quick"):
+                    changes["title"] = params.get("title", "")
+                    changes["description"] = params.get("description", "")
+                item = store.update_item(context, params["item"], **changes)
+                message = _("Development item “${title}” saved.")
+            else:
+                title = params.get("title", "")
+                item_id = params.get("id", "").strip() or new_item_id(context, title)
+                item = store.create_item(
+                    context,
+                    item_id,
+                    title=title,
+                    description=params.get("description", ""),
+                    allocated_hours=decimal_text(params.get("allocated_hours")) or "0",
+                    status=params.get("status") or "proposed",
+                )
+                message = _("Development item “${title}” created.")
+        except LedgerError as exc:
+            status = view.refuse(exc)
+        else:
+            view.flash(view.t(message, title=item.title))
+            return HTTPFound(request.resource_url(context, "@@items"))
+    response = render_to_response(TEMPLATES + "items.pt", view.page(), request=request)
     response.status_int = status
     return response
