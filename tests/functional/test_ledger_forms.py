@@ -491,9 +491,9 @@ def test_posts_without_csrf_token_are_refused(coordinator, ledger):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("fr", ("Ajouter une souscription", "Éléments de développement")),
-        ("es", ("Añadir una suscripción", "Elementos de desarrollo")),
-        ("pt", ("Adicionar uma subscrição", "Itens de desenvolvimento")),
+        ("fr", ("Ajouter une souscription", "Chantiers de développement")),
+        ("es", ("Añadir una suscripción", "Proyectos de desarrollo")),
+        ("pt", ("Adicionar uma subscrição", "Projetos de desenvolvimento")),
     ],
 )
 def test_forms_are_translated(coordinator, lang, words):
