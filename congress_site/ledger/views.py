@@ -62,6 +62,9 @@ ERROR_TERMS = {
     "duplicate_item": _("A development item with that short name exists already."),
     "not_open": _("There is no open subscription to end."),
     "required": _("This field is required."),
+    # The domain's catch-all code, made specific by the field it concerns.
+    "invalid_entry shares": _("Write a whole number of shares: 0 or more."),
+    "invalid_entry status": _("Choose one of the listed statuses."),
 }
 FIELD_TERMS = {
     "from": _("From"),
@@ -178,10 +181,11 @@ class LedgerView(BaseView):
     def refuse(self, exc: LedgerError) -> int:
         """Keep the posted values and a translated error for the form; the status."""
         field = form_field(exc.field)
+        term = ERROR_TERMS.get(f"{exc.code} {field}") or ERROR_TERMS.get(exc.code)
         self.error = FormError(
             field,
             self.t(FIELD_TERMS[field]) if field else "",
-            self.t(ERROR_TERMS[exc.code]) if exc.code in ERROR_TERMS else "",
+            self.t(term) if term is not None else "",
             exc.message,
         )
         self.posted = dict(self.request.POST)
@@ -251,7 +255,9 @@ def statement_page(context, request):
 def statement_pdf(context, request):
     view = StatementView(context, request)
     view.pdf = True
-    pdf = render_pdf(view.render_html(), request)
+    pdf = render_pdf(
+        view.render_html(), request, stylesheets=["ledger/statement-print.css"], compact=True
+    )
     first, last = view.period
     response = Response(body=pdf, content_type="application/pdf")
     response.content_disposition = (
