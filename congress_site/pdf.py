@@ -5,6 +5,7 @@ makes a network request, not even to the site itself."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -49,11 +50,42 @@ def _font_config():
     return config
 
 
-def render_pdf(html: str, request) -> bytes:
+def _stylesheet(name: str):
+    """A static print stylesheet parsed once per thread (next to its FontConfiguration),
+    not on every PDF: a <link> is fetched and parsed again for each document. Re-read
+    when the file changes, so editing it needs no restart."""
+    from weasyprint import CSS
+
+    path = (STATIC_DIR / name).resolve()
+    if STATIC_DIR not in path.parents:
+        raise ValueError(f"not a static file: {name}")
+    sheets = getattr(_FONTS, "sheets", None)
+    if sheets is None:
+        sheets = _FONTS.sheets = {}
+    mtime = path.stat().st_mtime_ns
+    cached = sheets.get(name)
+    if cached is None or cached[0] != mtime:
+        cached = sheets[name] = (mtime, CSS(filename=str(path), font_config=_font_config()))
+    return cached[1]
+
+
+# Whitespace between two tags that spans a line break is template indentation.
+_INDENT = re.compile(r">\s*\n\s*<")
+
+
+def render_pdf(html: str, request, stylesheets=(), compact=False) -> bytes:
+    """``stylesheets``: paths under static/ applied to the document on top of the ones
+    it links (for a print-only sheet, so the document links none). ``compact``: drop the
+    templates' indentation between tags (less for WeasyPrint to parse and box); only for
+    documents whose tags on separate lines are never inline text side by side."""
     from weasyprint import HTML
 
     prefix = request.static_url("congress_site:static/site.css").rsplit("site.css", 1)[0]
+    if compact:
+        html = _INDENT.sub("><", html)
     document = HTML(
         string=html, base_url=request.application_url + "/", url_fetcher=_StaticFetcher(prefix)
     )
-    return document.write_pdf(font_config=_font_config())
+    return document.write_pdf(
+        font_config=_font_config(), stylesheets=[_stylesheet(name) for name in stylesheets]
+    )
