@@ -117,12 +117,15 @@ def serve(port: int, directory: str, threads: int) -> None:
     import secrets
 
     import transaction
-    from waitress import serve as waitress_serve
+    from pyramid.paster import setup_logging
 
     from congress_site import main
     from congress_site.content import operations
+    from congress_site.server import serve as waitress_serve
     from congress_site.site import site_from_zodb_root
 
+    # Log as production does (what is written costs time under load).
+    setup_logging(str(Path(__file__).resolve().parent.parent / "production.ini"))
     settings = {
         "zodbconn.uri": f"file://{directory}/Data.fs?connection_pool_size={threads + 4}",
         "session.secret": secrets.token_hex(32),
@@ -348,9 +351,9 @@ def check_storage(directory, accepted_versions):
     db = ZODB.DB(FileStorage(f"{directory}/Data.fs", read_only=True))
     try:
         actions = [
-            r.extension["congress"]
+            action
             for r in db.storage.iterator()
-            if "congress" in (r.extension or {})
+            for action in (r.extension or {}).get("congress", [])
         ]
         replay = ProposalBoard(phase="collaboration")
         refused_in_replay = 0

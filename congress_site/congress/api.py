@@ -1,10 +1,11 @@
 """The congress JSON API: joining, the proposal actions, groups, join codes, results.
 
-Views are thin: they find who acts, call the session or its ``ProposalBoard``, and turn
-engine errors into the answers of issue 3. Every accepted proposal action also records
-itself in the transaction's extended info (``congress``), so the storage holds the exact
-sequence of committed actions: an audit trail, and what the concurrency test and the bench
-replay serially to prove that no update was lost.
+Views are thin: they find who acts, hand proposal actions to ``actions.perform`` (which
+applies a session's concurrent actions in order and commits them together) or call the
+session, and turn refusals into the answers of issue 3. Every committed transaction lists
+its accepted proposal actions in its extended info (``congress``), so the storage holds the
+exact sequence of committed actions: an audit trail, and what the concurrency test and the
+bench replay serially to prove that no update was lost.
 """
 
 from __future__ import annotations
@@ -19,23 +20,20 @@ from ..api.content import json_body
 from ..api.errors import ApiError
 from ..content.base import utcnow
 from ..security.roles import EDIT, VIEW
-from . import fastpath
+from . import actions, fastpath
+from .actions import Action, Refusal
 from .content import CongressError, Session, Venue
-from .engine import EngineError, Stale
+from .engine import EngineError
 from .results import session_results
 
 SCRIBE_TOKEN_LIFETIME = timedelta(days=2)
 ENGINE_STATUS = {"limit": 409, "stale": 409, "phase": 409, "invalid": 422, "not_found": 404}
 
 
-def engine_error(error: EngineError) -> ApiError:
-    """The API answer for a refused action (call inside the transaction: ``current``)."""
-    extra = {}
-    if isinstance(error, Stale):
-        extra["current"] = error.current.to_dict()
-    if getattr(error, "reason", None):
-        extra["reason"] = error.reason
-    return ApiError(ENGINE_STATUS.get(error.code, 422), error.code, str(error), **extra)
+def refused(refusal: Refusal) -> ApiError:
+    """The API answer for an action the rules refused."""
+    status = ENGINE_STATUS.get(refusal.code, 422)
+    return ApiError(status, refusal.code, refusal.message, **refusal.extra)
 
 
 def congress_error(error: CongressError) -> ApiError:
@@ -54,11 +52,6 @@ def acting_group(request, session: Session) -> str:
     if group is None:
         raise ApiError(403, "forbidden", "this group was removed from the session")
     return group.id
-
-
-def log_action(request, session: Session, action: dict) -> None:
-    action["session"] = resource_path(session)
-    request.tm.get().setExtendedInfo("congress", action)
 
 
 def etag_for(session: Session, now) -> tuple[str, object]:
@@ -129,7 +122,7 @@ def proposals_get(context, request):
                 ],
             }
     except EngineError as error:
-        raise engine_error(error) from error
+        raise refused(Refusal.of(error)) from error
     raise ApiError(404, "not_found", "there is nothing at this address")
 
 
@@ -137,21 +130,13 @@ def proposals_get(context, request):
 def proposals_post(context, request):
     subpath = request.subpath
     if len(subpath) == 2 and subpath[1] == "@endorse":
-        return _endorse(context, request, subpath[0], "endorse")
+        return _act(request, context, "endorse", proposal=subpath[0])
     if subpath:
         raise ApiError(404, "not_found", "POST <session>/@proposals or .../<id>/@endorse")
     group = acting_group(request, context)
-    data = json_body(request)
-    now = utcnow()
-    try:
-        proposal = context.proposals.add(group, data.get("text"), now)
-    except EngineError as error:
-        raise engine_error(error) from error
-    log_action(
-        request, context, {"kind": "add", "group": group, "text": proposal.text, "now": _iso(now)}
-    )
+    body = _act(request, context, "add", group=group, text=json_body(request).get("text"))
     request.response.status = 201
-    return proposal.to_dict()
+    return body
 
 
 @view_config(context=Session, name="@proposals", request_method="PATCH", renderer="json")
@@ -160,57 +145,32 @@ def proposals_patch(context, request):
         raise ApiError(404, "not_found", "PATCH <session>/@proposals/<id>")
     group = acting_group(request, context)
     data = json_body(request)
-    now = utcnow()
-    board = context.proposals
-    try:
-        proposal = board.edit(
-            group, request.subpath[0], data.get("text"), data.get("base_version"), now
-        )
-    except EngineError as error:
-        raise engine_error(error) from error
-    log_action(
+    return _act(
         request,
         context,
-        {
-            "kind": "edit",
-            "group": group,
-            "id": proposal.id,
-            "text": proposal.text,
-            "base_version": proposal.version - 1,
-            "now": _iso(now),
-        },
+        "edit",
+        group=group,
+        proposal=request.subpath[0],
+        text=data.get("text"),
+        base_version=data.get("base_version"),
     )
-    return proposal.to_dict()
 
 
 @view_config(context=Session, name="@proposals", request_method="DELETE", renderer="json")
 def proposals_delete(context, request):
     subpath = request.subpath
     if len(subpath) == 2 and subpath[1] == "@endorse":
-        return _endorse(context, request, subpath[0], "withdraw")
+        return _act(request, context, "withdraw", proposal=subpath[0])
     raise ApiError(404, "not_found", "DELETE <session>/@proposals/<id>/@endorse")
 
 
-def _endorse(context, request, proposal_id: str, kind: str):
-    group = acting_group(request, context)
-    now = utcnow()
-    board = context.proposals
-    before = board.revision
-    try:
-        proposal = getattr(board, kind)(group, proposal_id, now)
-    except EngineError as error:
-        raise engine_error(error) from error
-    if board.revision != before:  # a repeated endorse or withdraw changes nothing
-        log_action(
-            request, context, {"kind": kind, "group": group, "id": proposal.id, "now": _iso(now)}
-        )
-    body = proposal.to_dict()
-    body["retired"] = proposal.retired
-    return body
-
-
-def _iso(now) -> str:
-    return now.isoformat()
+def _act(request, session: Session, kind: str, group: str | None = None, **fields) -> dict:
+    """Run one scribe action with the session's others (``actions``); its JSON answer."""
+    group = group or acting_group(request, session)
+    result = actions.perform(request, session, Action(kind, group, utcnow(), **fields))
+    if result.refusal is not None:
+        raise refused(result.refusal)
+    return result.proposal
 
 
 # Groups and join codes (coordinators) -------------------------------------------------------

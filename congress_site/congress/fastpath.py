@@ -16,14 +16,12 @@ connection, as long as
 Anything else falls through to the normal view, which refreshes the entry; the tween
 records the transaction id it was read at.
 
-The same tween also runs the scribe actions of one session one at a time *within this
-process*, from before the transaction begins to after it commits. Scribe actions crowd on
-the few leading proposals and on the board (every add and every retirement writes it); run
-side by side, most would conflict and be retried, and a crowd of retries can exhaust
-``pyramid_retry``'s attempts, which would show a scribe an error. Serialised, they never
-conflict with each other; the storage commits one transaction at a time anyway, and the
-GIL runs one thread at a time. Conflicts between processes (several waitress processes
-over ZEO or RelStorage) remain, are few, and are resolved or retried as before.
+The same tween also runs a session's joins and group changes one at a time *within this
+process*, from before the transaction begins to after it commits: 200 groups joining at
+once all write the session's groups, and run side by side most would conflict and be
+retried. Scribe actions on proposals do not need it: ``actions`` applies them in order and
+commits them in groups. Conflicts between processes (several waitress processes over ZEO or
+RelStorage) remain, are few, and are resolved or retried as before.
 """
 
 from __future__ import annotations
@@ -36,7 +34,7 @@ SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
 MAX_ENTRIES = 2000
 # Views whose writes touch a session's board or groups: the session path precedes them.
-WRITE_MARKERS = ("/@proposals", "/@join", "/@@scribe", "/@groups")
+WRITE_MARKERS = ("/@join", "/@groups")
 
 
 class SessionLocks:

@@ -21,8 +21,9 @@ from ..pdf import render_pdf
 from ..security.policy import SESSION_SCRIBE, SESSION_USER
 from ..security.roles import EDIT, VIEW
 from ..views.content import BaseView
+from . import actions
+from .actions import Action
 from .content import PHASE_TITLES, Congress, CongressError, Session, Venue
-from .engine import EngineError, Stale
 from .i18n import _, localizer_for
 from .phases import PHASES
 from .results import percent, principles, session_results, to_csv, to_markdown
@@ -259,58 +260,33 @@ class ScribeView(CongressView):
         }
 
     def post(self):
-        post, board = self.request.POST, self.context.proposals
-        action, now = post.get("action"), utcnow()
-        group = self.group.id
-        from .api import log_action
-
-        try:
-            if action == "add":
-                proposal = board.add(group, post.get("text", ""), now)
-                log_action(
-                    self.request,
-                    self.context,
-                    {"kind": "add", "group": group, "text": proposal.text, "now": now.isoformat()},
-                )
+        post = self.request.POST
+        kind = post.get("action")
+        if kind not in actions.KINDS:
+            raise HTTPBadRequest(_("Unknown action."))
+        fields = {"proposal": post.get("id", "")} if kind != "add" else {}
+        if kind in ("add", "edit"):
+            fields["text"] = post.get("text", "")
+        if kind == "edit":
+            try:
+                fields["base_version"] = int(post.get("base_version", ""))
+            except ValueError:
+                fields["base_version"] = None
+        action = Action(kind, self.group.id, utcnow(), **fields)
+        refusal = actions.perform(self.request, self.context, action).refusal
+        if refusal is None:
+            if kind == "add":
                 self.flash(_("Proposal added."))
-            elif action == "edit":
-                try:
-                    base = int(post.get("base_version", ""))
-                except ValueError:
-                    base = None
-                proposal = board.edit(group, post.get("id", ""), post.get("text", ""), base, now)
-                log_action(
-                    self.request,
-                    self.context,
-                    {
-                        "kind": "edit",
-                        "group": group,
-                        "id": proposal.id,
-                        "text": proposal.text,
-                        "base_version": base,
-                        "now": now.isoformat(),
-                    },
-                )
+            elif kind == "edit":
                 self.flash(_("Proposal saved."))
-            elif action in ("endorse", "withdraw"):
-                before = board.revision
-                proposal = getattr(board, action)(group, post.get("id", ""), now)
-                if board.revision != before:
-                    log_action(
-                        self.request,
-                        self.context,
-                        {"kind": action, "group": group, "id": proposal.id, "now": now.isoformat()},
-                    )
-            else:
-                raise HTTPBadRequest(_("Unknown action."))
-        except Stale as error:
+        elif refusal.code == "stale":
             self.request.session["congress.stale"] = {
-                "id": error.current.id,
+                "id": refusal.extra["current"]["id"],
                 "text": post.get("text", ""),
             }
             self.flash(STALE_MESSAGE)
-        except EngineError as error:
-            self.flash(self.engine_message(error))
+        else:
+            self.flash(self.engine_message(refusal))
         return HTTPFound(self.request.resource_url(self.context, "@@scribe"))
 
     def engine_message(self, error):

@@ -25,6 +25,7 @@ def spread_retries(event):
 def includeme(config):
     from . import content  # noqa: F401  (declares Congress, Session, Venue)
 
+    config.include(".actions")
     config.include(".fastpath")
     config.add_subscriber(spread_retries, IBeforeRetry)
     config.scan(".api")

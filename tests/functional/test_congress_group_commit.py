@@ -1,0 +1,125 @@
+"""Scribe actions committed in groups (``congress/actions.py``): one transaction for the
+actions that arrive together, each answered as if it had run alone."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from congress_site.congress.actions import Action, Counters, _SessionQueue, _Ticket
+from tests.conftest import ADMIN_PASSWORD, api_token, bearer
+
+SESSION = "/tc/s"
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def make_session(app, groups=3) -> list[str]:
+    admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
+    app.post_json("/", {"@type": "Congress", "id": "tc", "title": "TC"}, headers=admin)
+    app.post_json("/tc", {"@type": "Session", "id": "s", "title": "S"}, headers=admin)
+    venue = {"@type": "Venue", "id": "v", "title": "V", "join_code": "K"}
+    app.post_json(SESSION, venue, headers=admin)
+    app.patch_json(SESSION, {"phase": "collaboration"}, headers=admin, status=204)
+    return [
+        app.post_json(f"{SESSION}/@join", {"venue": "v", "code": "k", "name": f"G{n}"}).json[
+            "group"
+        ]
+        for n in range(groups)
+    ]
+
+
+def session_queue(site):
+    with site.edit() as root:
+        session = root["tc"]["s"]
+        return _SessionQueue(site.db, session._p_oid, Counters())
+
+
+def congress_transactions(db):
+    return [
+        r.extension["congress"] for r in db.storage.iterator() if "congress" in (r.extension or {})
+    ]
+
+
+def test_a_group_commits_once_and_answers_each_action(app, site):
+    g1, g2, g3 = make_session(app)
+    queue = session_queue(site)
+    tickets = [
+        _Ticket(Action("add", g1, NOW, text="Free software first")),
+        _Ticket(Action("add", g2, NOW, text="   ")),  # refused: empty
+        _Ticket(Action("endorse", g3, NOW, proposal="p1")),
+        _Ticket(Action("endorse", g3, NOW, proposal="p1")),  # repeated: no change
+        _Ticket(Action("edit", g2, NOW, proposal="p1", text="Free software", base_version=1)),
+    ]
+    before = len(congress_transactions(site.db))
+    queue._commit(tickets)
+
+    add, empty, endorse, again, edit = (t.result for t in tickets)
+    assert add.proposal["id"] == "p1" and add.proposal["version"] == 1
+    assert (empty.proposal, empty.refusal.code) == (None, "invalid")
+    assert sorted(endorse.proposal["endorsements"]) == sorted([g1, g3])
+    assert again.record is None
+    assert edit.proposal["version"] == 2 and edit.proposal["endorsements"] == [g2]
+    # One transaction listing the three changes, in the order applied.
+    logged = congress_transactions(site.db)[before:]
+    assert [[a["kind"] for a in t] for t in logged] == [["add", "endorse", "edit"]]
+    assert (queue.counters.commits, queue.counters.actions) == (1, 5)
+    state = app.get(f"{SESSION}/@proposals").json["items"]
+    assert [(i["id"], i["text"], i["endorsements"]) for i in state] == [
+        ("p1", "Free software", [g2])
+    ]
+
+
+def test_an_action_that_breaks_fails_alone(app, site):
+    g1, g2, _ = make_session(app)
+    queue = session_queue(site)
+    tickets = [
+        _Ticket(Action("add", g1, NOW, text="One")),
+        _Ticket(Action("add", g2, None, text="Two")),  # no time: an error, not a refusal
+        _Ticket(Action("add", g2, NOW, text="Three")),
+    ]
+    queue._commit(tickets)
+    assert tickets[1].failure is not None and tickets[1].result is None
+    assert [t.result.proposal["text"] for t in (tickets[0], tickets[2])] == ["One", "Three"]
+    texts = [i["text"] for i in app.get(f"{SESSION}/@proposals").json["items"]]
+    assert sorted(texts) == ["One", "Three"]
+    assert [[a["text"] for a in t] for t in congress_transactions(site.db)[-1:]] == [
+        ["One", "Three"]
+    ]
+
+
+def test_requests_arriving_together_share_commits_and_lose_nothing(app, site, wsgi_app):
+    groups = make_session(app, groups=12)
+    with site.edit() as root:
+        session = root["tc"]["s"]
+        oid = session._p_oid
+    commits = wsgi_app.registry.congress_commits
+    start = threading.Barrier(len(groups))
+    results, errors = [], []
+
+    def scribe(group):
+        start.wait()
+        with site.edit() as root:  # as a request does: its own connection and transaction
+            session = root["tc"]["s"]
+            assert session._p_oid == oid
+            try:
+                for n in range(5):
+                    action = Action("add", group, NOW, text=f"{group} {n}")
+                    results.append(commits.perform(session, action))
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=scribe, args=(g,)) for g in groups]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    accepted = [r for r in results if r.refusal is None]
+    refused = [r for r in results if r.refusal is not None]
+    # Ten live proposals at most, whatever the interleaving; every other add is refused.
+    assert len(accepted) == 10 and {r.refusal.code for r in refused} == {"limit"}
+    live = app.get(f"{SESSION}/@proposals").json["items"]
+    assert sorted(i["text"] for i in live) == sorted(r.proposal["text"] for r in accepted)
+    logged = [a for t in congress_transactions(site.db) for a in t if a["kind"] == "add"]
+    assert len(logged) == 10
+    assert commits.counters.actions == len(results)
