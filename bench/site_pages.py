@@ -46,12 +46,14 @@ def free_port() -> int:
 def serve(directory: str, port: int, threads: int) -> None:
     """Child process: seed the database, then serve it."""
     import transaction
-    from waitress import serve as waitress_serve
+    from pyramid.paster import setup_logging
 
     from congress_site import main
     from congress_site.content import operations
+    from congress_site.server import serve as waitress_serve
     from congress_site.site import site_from_zodb_root
 
+    setup_logging(str(ROOT / "production.ini"))  # log as production does
     app = main(
         {},
         **{

@@ -8,9 +8,9 @@ import shutil
 import threading
 
 import pytest
-from waitress import create_server
 
 from congress_site import main
+from congress_site.server import create_server
 from tests.conftest import Site, make_settings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -1,0 +1,53 @@
+"""The site's waitress keeps a connection open after a 304, so projectors polling with
+If-None-Match reuse one connection instead of opening one per poll."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+
+import pytest
+
+from congress_site.server import create_server
+
+
+@pytest.fixture
+def served(wsgi_app, site):
+    server = create_server(wsgi_app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield server.effective_port
+    server.close()
+    thread.join(timeout=5)
+
+
+def get(conn, path, headers=None):
+    conn.request("GET", path, headers=headers or {})
+    res = conn.getresponse()
+    return res, res.read()
+
+
+def test_a_304_keeps_the_connection_for_the_next_request(served):
+    conn = http.client.HTTPConnection("127.0.0.1", served, timeout=5)
+    res, _ = get(conn, "/")
+    assert res.status == 200
+    etag = res.getheader("ETag")
+    assert etag
+    sock = conn.sock
+    res, body = get(conn, "/", {"If-None-Match": etag})
+    assert (res.status, body, res.getheader("Connection")) == (304, b"", None)
+    assert conn.sock is sock  # http.client drops its socket when told to close
+    res, body = get(conn, "/")
+    assert res.status == 200 and body
+    assert conn.sock is sock
+    conn.close()
+
+
+def test_a_client_that_asks_to_close_still_gets_closed(served):
+    conn = http.client.HTTPConnection("127.0.0.1", served, timeout=5)
+    res, _ = get(conn, "/")
+    etag = res.getheader("ETag")
+    res, _ = get(conn, "/", {"If-None-Match": etag, "Connection": "close"})
+    assert res.status == 304
+    assert res.getheader("Connection") == "close"
+    assert conn.sock is None
