@@ -30,7 +30,7 @@ from .entries import Payment
 from .errors import LedgerError, MonthClosed
 from .i18n import _
 from .models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
-from .money import BASE_CURRENCY, CURRENCIES, Money
+from .money import BASE_CURRENCY, CURRENCIES, Money, parse_money
 from .months import Month
 from .report import build_report
 from .timecredit import CATEGORIES, ITEM_STATUSES, LOGGABLE_ITEM_STATUSES
@@ -774,13 +774,12 @@ class SubscriptionsView(LedgerView):
         amount = self.suggested_amount()
         if not amount:
             return ""
-        return self.money(Money(int(Decimal(amount) * 100), self.context.currency))
+        return self.money(parse_money(amount, self.context.currency))
 
     def rows(self):
         """Lines newest first, with the last month each one applies (after superseding)."""
         history = self.context.subscription_history
         periods = list(history.periods())
-        open_line = history.subscriptions[-1] if history.subscriptions else None
         rows = []
         for line, (start, end, monthly) in zip(history.subscriptions, periods, strict=True):
             rows.append(
@@ -791,7 +790,6 @@ class SubscriptionsView(LedgerView):
                     "monthly": monthly,
                     "superseded": end is not None and end != line.until,
                     "removable": start not in self.closed,
-                    "open": line is open_line and line.until is None,
                 }
             )
         return list(reversed(rows))
