@@ -1,9 +1,10 @@
 """Congress load: 200 groups in 40 venues acting at once while 100 projectors poll.
 
 Starts the site on waitress (127.0.0.1, a free port, a FileStorage in a temporary
-directory) in a child process, joins the groups through ``@join``, opens the
-collaboration phase, then for a fixed time drives the scribes (endorse, withdraw, edit,
-add) from threads while display threads poll ``@proposals`` with their ETag once a second.
+directory) in a child process (or ``--processes N`` of them over a ZEO server), joins the
+groups through ``@join``, opens the collaboration phase, then for a fixed time drives the
+scribes (endorse, withdraw, edit, add) from threads while display threads poll
+``@proposals`` with their ETag once a second.
 Afterwards it measures 304 polls/s with wrk (Debian's ``wrk``; a Python fallback without
 it), stops the server and checks the storage: the committed actions replayed serially must
 give exactly the final board, and every accepted add/edit must be in the history.
@@ -113,39 +114,111 @@ class Client:
 # Server (child process) -----------------------------------------------------------------------
 
 
-def serve(port: int, directory: str, threads: int) -> None:
+def seed(directory: str) -> str:
+    """Create the site, an admin and the session in ``directory``/Data.fs; its password."""
     import secrets
 
-    import transaction
+    import ZODB
+    from ZODB.FileStorage import FileStorage
+
+    import congress_site.congress.content  # noqa: F401  (declares Congress and Session)
+    from congress_site.content import operations
+    from congress_site.site import site_from_zodb_root
+
+    password = secrets.token_urlsafe(16)
+    db = ZODB.DB(FileStorage(f"{directory}/Data.fs"))
+    try:
+        with db.transaction() as conn:
+            site = site_from_zodb_root(conn.root())
+            site.users.add_user("admin", password, "Admin", "admin@example.org", ["Manager"])
+            operations.create(site, "Congress", {"title": "Bench congress"}, "admin", name="tc")
+            operations.create(site["tc"], "Session", {"title": "Bench session"}, "admin", name="s")
+    finally:
+        db.close()
+    return password
+
+
+def serve(port: int, uri: str, threads: int, secret: str) -> None:
+    """Child process: one waitress process of the site. Several of them share the port
+    (SO_REUSEPORT: the kernel spreads connections) and the database (through ZEO)."""
     from pyramid.paster import setup_logging
 
     from congress_site import main
-    from congress_site.content import operations
-    from congress_site.server import serve as waitress_serve
-    from congress_site.site import site_from_zodb_root
+    from congress_site.server import create_server
 
     # Log as production does (what is written costs time under load).
     setup_logging(str(Path(__file__).resolve().parent.parent / "production.ini"))
-    settings = {
-        "zodbconn.uri": f"file://{directory}/Data.fs?connection_pool_size={threads + 4}",
-        "session.secret": secrets.token_hex(32),
-        "session.secure": "false",
-    }
-    app = main({}, **settings)
-    db = app.registry._zodb_databases[""]
-    password = secrets.token_urlsafe(16)
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
-    with tm:
-        site = site_from_zodb_root(conn.root())
-        site.users.add_user("admin", password, "Admin", "admin@example.org", ["Manager"])
-        operations.create(site, "Congress", {"title": "Bench congress"}, "admin", name="tc")
-        operations.create(site["tc"], "Session", {"title": "Bench session"}, "admin", name="s")
-    conn.close()
-    secret = Path(directory) / "admin-password"
-    secret.write_text(password)
-    secret.chmod(0o600)
-    waitress_serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+    app = main({}, **{"zodbconn.uri": uri, "session.secret": secret, "session.secure": "false"})
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(1024)
+    create_server(app, sockets=[listener], threads=threads).run()
+
+
+class Servers:
+    """The site as the bench runs it: ``processes`` waitress processes on one port, over
+    the FileStorage itself (one process) or a ZEO server in front of it (several)."""
+
+    def __init__(self, directory: str, processes: int, threads: int):
+        import secrets
+
+        self.directory = directory
+        self.port = free_port()
+        self.password = seed(directory)
+        self.children: list[subprocess.Popen] = []
+        pool = f"connection_pool_size={threads + 4}"
+        if processes > 1:
+            zeo_port = free_port()
+            self.children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "ZEO.runzeo", "-a", f"127.0.0.1:{zeo_port}",
+                     "-f", f"{directory}/Data.fs"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            uri = f"zeo://127.0.0.1:{zeo_port}?{pool}&cache_size=268435456"
+            wait_for_port(zeo_port, self.children[0])
+        else:
+            uri = f"file://{directory}/Data.fs?{pool}"
+        secret = secrets.token_hex(32)
+        for _ in range(processes):
+            self.children.append(
+                subprocess.Popen(
+                    [sys.executable, __file__, "--serve", str(self.port), uri, str(threads),
+                     secret],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+
+    @property
+    def pids(self) -> list[int]:
+        return [child.pid for child in self.children]
+
+    def failed(self) -> bool:
+        return any(child.poll() is not None for child in self.children)
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds_of(pid) for pid in self.pids)
+
+    def stop(self) -> None:
+        for child in reversed(self.children):  # the web processes first, then ZEO
+            if child.poll() is None:
+                child.terminate()
+                child.wait(timeout=20)
+
+
+def wait_for_port(port: int, child, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and child.poll() is None:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
 
 
 def free_port() -> int:
@@ -417,45 +490,43 @@ def main(argv=None) -> int:
     parser.add_argument("--server-threads", type=int, default=8)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument(
-        "--serve", nargs=3, metavar=("PORT", "DIR", "THREADS"), help=argparse.SUPPRESS
+        "--processes",
+        type=int,
+        default=1,
+        help="waitress processes sharing the port (SO_REUSEPORT); more than one share the "
+        "database through a ZEO server (on 2 cores this was slower: ZEO's own CPU)",
+    )
+    parser.add_argument(
+        "--serve", nargs=4, metavar=("PORT", "URI", "THREADS", "SECRET"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     if args.serve:
-        serve(int(args.serve[0]), args.serve[1], int(args.serve[2]))
+        serve(int(args.serve[0]), args.serve[1], int(args.serve[2]), args.serve[3])
         return 0
 
     directory = tempfile.mkdtemp(prefix="congress-bench-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), directory, str(args.server_threads)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    servers = Servers(directory, args.processes, args.server_threads)
     try:
-        return run(args, base, directory, server)
+        return run(args, f"http://127.0.0.1:{servers.port}", servers)
     finally:
-        if server.poll() is None:
-            server.terminate()
-            server.wait(timeout=20)
+        servers.stop()
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(args, base, directory, server) -> int:
+def run(args, base, servers: Servers) -> int:
     deadline = time.monotonic() + 60
     while True:
         try:
-            if (Path(directory) / "admin-password").exists() and Client().get(
-                base + "/", timeout=2
-            ).ok:
+            if Client().get(base + "/", timeout=2).ok:
                 break
         except RequestException:
             pass
-        if time.monotonic() > deadline or server.poll() is not None:
+        if time.monotonic() > deadline or servers.failed():
             print("the server did not start")
             return 1
         time.sleep(0.2)
-    password = (Path(directory) / "admin-password").read_text()
+    time.sleep(1)  # every process has bound the port by now
+    password = servers.password
     token = (
         Client()
         .post(base + "/@login", json={"login": "admin", "password": password})
@@ -506,7 +577,7 @@ def run(args, base, directory, server) -> int:
     shared = Shared()
     displays = [Display() for _ in range(args.displays)]
     random.Random(7).shuffle(groups)
-    cpu_client, cpu_server = client_cpu(), cpu_seconds_of(server.pid)
+    cpu_client, cpu_server = client_cpu(), servers.cpu_seconds()
     started = time.monotonic()
     stop_at = started + args.duration
     threads = [
@@ -526,7 +597,7 @@ def run(args, base, directory, server) -> int:
         t.join()
     elapsed = time.monotonic() - started
     cpu_client = client_cpu() - cpu_client
-    cpu_server = cpu_seconds_of(server.pid) - cpu_server
+    cpu_server = servers.cpu_seconds() - cpu_server
 
     actions = len(shared.latencies)
     polls = Counter()
@@ -540,14 +611,14 @@ def run(args, base, directory, server) -> int:
     wrk = wrk_304(url, etag, args.wrk_seconds)
     py_rate = None if wrk else python_304(url, etag, args.wrk_seconds)
 
-    server.terminate()
-    server.wait(timeout=20)
-    storage = check_storage(directory, shared.accepted_versions)
+    servers.stop()
+    storage = check_storage(servers.directory, shared.accepted_versions)
 
     print(
         f"congress load: {args.groups} groups in {args.venues} venues, {args.displays} displays, "
         f"{args.duration:g} s, {args.scribe_threads} scribe threads, "
-        f"waitress {args.server_threads} threads, "
+        f"{args.processes} waitress process(es) × {args.server_threads} threads"
+        f"{' over ZEO' if args.processes > 1 else ''}, "
         f"{os.cpu_count()} cores"
     )
     print(f"joins: {args.groups} in {join_time:.2f} s ({args.groups / join_time:.0f}/s)")
