@@ -173,8 +173,15 @@ class Servers:
             zeo_port = free_port()
             self.children.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "ZEO.runzeo", "-a", f"127.0.0.1:{zeo_port}",
-                     "-f", f"{directory}/Data.fs"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "ZEO.runzeo",
+                        "-a",
+                        f"127.0.0.1:{zeo_port}",
+                        "-f",
+                        f"{directory}/Data.fs",
+                    ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
@@ -187,8 +194,15 @@ class Servers:
         for _ in range(processes):
             self.children.append(
                 subprocess.Popen(
-                    [sys.executable, __file__, "--serve", str(self.port), uri, str(threads),
-                     secret],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--serve",
+                        str(self.port),
+                        uri,
+                        str(threads),
+                        secret,
+                    ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
