@@ -5,6 +5,7 @@ makes a network request, not even to the site itself."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
@@ -69,6 +70,36 @@ def _stylesheet(name: str):
     return cached[1]
 
 
+# WeasyPrint's HTML user-agent sheet styles ::footnote-call, ::footnote-marker, ::note-call,
+# ::note-marker and ::note-callback of every element: five pseudo-elements whose styles it
+# computes for each element of the document (about a third of the cascade's work). Our
+# documents have no footnotes, so they are parsed without these rules.
+_FOOTNOTE_RULES = re.compile(r"(?m)^::(?:footnote|note)-[a-z]+ \{[^{}]*\}\n")
+
+
+@functools.cache
+def _html_class():
+    """weasyprint.HTML with the user-agent sheet less its footnote rules; plain
+    weasyprint.HTML if this WeasyPrint's sheet or hook is not the one we know."""
+    from weasyprint import CSS, HTML
+
+    try:
+        from weasyprint.html import UA, UA_COUNTER_STYLE, UA_STYLESHEET
+    except ImportError:
+        return HTML
+    text, removed = _FOOTNOTE_RULES.subn("", UA)
+    if removed != 5 or not hasattr(HTML, "_ua_stylesheets"):
+        return HTML
+    lean = CSS(string=text, counter_style=UA_COUNTER_STYLE)
+
+    class PrintHTML(HTML):
+        def _ua_stylesheets(self, *args, **kwargs):
+            sheets = super()._ua_stylesheets(*args, **kwargs)
+            return [lean if sheet is UA_STYLESHEET else sheet for sheet in sheets]
+
+    return PrintHTML
+
+
 # Whitespace between two tags that spans a line break is template indentation.
 _INDENT = re.compile(r">\s*\n\s*<")
 
@@ -78,12 +109,10 @@ def render_pdf(html: str, request, stylesheets=(), compact=False) -> bytes:
     it links (for a print-only sheet, so the document links none). ``compact``: drop the
     templates' indentation between tags (less for WeasyPrint to parse and box); only for
     documents whose tags on separate lines are never inline text side by side."""
-    from weasyprint import HTML
-
     prefix = request.static_url("congress_site:static/site.css").rsplit("site.css", 1)[0]
     if compact:
         html = _INDENT.sub("><", html)
-    document = HTML(
+    document = _html_class()(
         string=html, base_url=request.application_url + "/", url_fetcher=_StaticFetcher(prefix)
     )
     return document.write_pdf(
