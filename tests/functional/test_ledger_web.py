@@ -161,6 +161,31 @@ def test_statement_pdf_contains_the_totals(app, admin, marie):
     assert "Skip to content" not in text and "Log out" not in text  # print CSS
 
 
+def test_statement_pdf_keeps_every_month_credit_and_hash(app, admin, marie):
+    """The PDF has its own lean stylesheet and leaves out the page's form: it still shows
+    every month with its payments, the time credit by item and the closed months' hashes;
+    the HTML page keeps the site's stylesheet and the period form."""
+    import pypdf
+
+    pay(app, admin, amount="25.00", cad_received="37.50")
+    log(app, admin, minutes=30, category="development", item_id="backup", date="2026-01-12")
+    app.post_json("/members/@close", {"month": JAN}, headers=admin, status=201)
+    jan_hash = app.get("/members/@close", headers=admin).json["items"][0]["hash"]
+    res = app.get("/members/alpha/@@statement.pdf", {"from": JAN, "to": MAR}, headers=marie)
+    reader = pypdf.PdfReader(io.BytesIO(res.body))
+    text = "".join(p.extract_text() for p in reader.pages)
+    for month in ("January 2026", "February 2026", "March 2026"):
+        assert month in text
+    assert "Jan 5, 2026: €25.00" in text  # the payment line
+    assert "Backup drill: 0.5 h" in text  # development time by item
+    assert "Closed months" in text and jan_hash in text
+    assert "Download CSV" not in text and "Show" not in text  # no page controls
+    html = {**marie, "Accept": "text/html"}
+    page = app.get("/members/alpha", {"from": JAN, "to": MAR}, headers=html)
+    assert "ledger/ledger.css" in page.text and 'name="from"' in page.text
+    assert "statement-print.css" not in page.text
+
+
 def test_statement_csv(app, admin, marie):
     pay(app, admin)
     res = app.get("/members/alpha/@@statement.csv", {"from": JAN, "to": FEB}, headers=marie)
