@@ -59,6 +59,11 @@ def main(global_config, **settings):
         config.include("pyramid_zodbconn")
         config.include(".cache")
         config.include("pyramid_chameleon")
+        # Mail (transactional, pyramid_mailer's mail.* settings) only when a server is set.
+        if settings.get("mail.host"):
+            if not settings.get("mail.default_sender"):
+                raise ValueError("mail.host is set: set mail.default_sender too")
+            config.include("pyramid_mailer")
         config.add_translation_dirs("congress_site:locale/", "deform:locale/", "colander:locale/")
         config.set_locale_negotiator(negotiate_locale)
         config.set_session_factory(

@@ -26,6 +26,7 @@ from ..api.content import json_body
 from ..api.errors import ApiError
 from ..security.roles import VIEW
 from . import store
+from .alert_mail import request_alert_sender
 from .alerts import notify_new_alerts
 from .closing import verify_chain
 from .errors import LedgerError
@@ -175,7 +176,11 @@ def add_intervention(context, request):
     credit = context.credits.get(str(entry.month))
     if credit is not None:
         notify_new_alerts(
-            context, entry.month, store.used_minutes(context, entry.month), credit.minutes_bought
+            context,
+            entry.month,
+            store.used_minutes(context, entry.month),
+            credit.minutes_bought,
+            send=request_alert_sender(request, context),
         )
     return _created(request, entry.to_json_dict())
 

@@ -23,6 +23,7 @@ from ..pdf import render_pdf
 from ..security.roles import VIEW
 from ..views.content import BaseView
 from . import display, store
+from .alert_mail import request_alert_sender
 from .alerts import notify_new_alerts
 from .charts import Series, bar_chart
 from .closing import verify_chain
@@ -451,6 +452,7 @@ def log_page(context, request):
                     entry.month,
                     store.used_minutes(context, entry.month),
                     credit.minutes_bought,
+                    send=request_alert_sender(request, context),
                 )
             view.flash(
                 view.t(

@@ -1,0 +1,171 @@
+"""E-mail to the coordinators for time-credit alerts, with ``pyramid_mailer``.
+
+The app includes ``pyramid_mailer`` when ``mail.host`` is set (see ``production.ini``).
+Messages go through the transactional path: ``mailer.send`` joins the transaction of the
+request (``request.tm``) or of the ``log-time`` command, and a message leaves only when
+that transaction commits, together with the record of the thresholds notified:
+
+* an aborted request (any 4xx) sends nothing;
+* a conflict is found when the database votes, before the message is handed over, so a
+  request retried by pyramid_retry sends once, from the attempt that commits;
+* the message is handed over last in the vote (``_LastResourceMail``): if the mail
+  server refuses it, the whole transaction aborts (nothing stored, the error reported),
+  so the record never says "mailed" for a message that was not handed over.
+
+One message per coordinator with an address and per threshold, in the coordinator's
+language (``user.language``) or else the site's default locale.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from pyramid.i18n import make_localizer
+from pyramid_mailer import mailer_factory_from_settings
+from pyramid_mailer.interfaces import IMailer
+from pyramid_mailer.mailer import Mailer
+from pyramid_mailer.message import Message
+from repoze.sendmail.delivery import DirectMailDelivery, MailDataManager, MailDataManagerState
+
+from ..i18n import LANGUAGES, LOCALE_DIR
+from . import display
+from .alerts import Alert, coordinators
+from .i18n import _
+
+SUBJECT = _("[${site}] Time credit ${month}: ${threshold} % of the hours bought are used")
+USED = _(
+    "${threshold} % of the hours bought for ${month_name} (${month}) are used: "
+    "${used} of ${bought} (${percent} %)."
+)
+OVERRUN = _(
+    "The hours bought for this month are all used: further time shows as an overrun on the report."
+)
+REPORT = _("Transparency report: ${url}")
+WHY = _("You receive this message as a coordinator of the ledger of ${site}.")
+
+
+def mail_configured(settings) -> bool:
+    return bool((settings.get("mail.host") or "").strip())
+
+
+def check_mail_settings(settings) -> None:
+    """Refuse to start with a mail server but no sender address."""
+    if mail_configured(settings) and not (settings.get("mail.default_sender") or "").strip():
+        raise ValueError("mail.host is set: set mail.default_sender too (the From address)")
+
+
+class _LastResourceMail(MailDataManager):
+    """A message handed to the SMTP server when the transaction votes, after every other
+    resource voted (the sort key puts it last). repoze.sendmail sends in ``tpc_finish``,
+    in an order that depends on the storage's sort key: with a FileStorage the database
+    is committed first, and a refused message would leave the alert recorded as mailed.
+    Here a refusal aborts the transaction; conflicts are found, by the database's vote,
+    before anything is sent."""
+
+    def sortKey(self):
+        return "~mail:" + super().sortKey()
+
+    def tpc_vote(self, trans):
+        super().tpc_vote(trans)
+        self.callable(*self.args)
+
+    def tpc_finish(self, trans):
+        if self.transaction is not trans or self.tpc_phase != 2:
+            return super().tpc_finish(trans)  # raises the matching error
+        self._finish(MailDataManagerState.TPC_FINISHED)  # sent when voting
+
+
+class _LastResourceDelivery(DirectMailDelivery):
+    def createDataManager(self, fromaddr, toaddrs, message):
+        return _LastResourceMail(
+            self.mailer.send,
+            args=(fromaddr, toaddrs, message),
+            transaction_manager=self.transaction_manager,
+        )
+
+
+def bind_mailer(mailer, transaction_manager):
+    """``mailer`` joined to ``transaction_manager``; its ``send`` delivers as above."""
+    mailer = mailer.bind(transaction_manager=transaction_manager)
+    if isinstance(mailer, Mailer):
+        mailer.direct_delivery = _LastResourceDelivery(mailer.smtp_mailer, transaction_manager)
+    return mailer
+
+
+@functools.lru_cache(maxsize=8)
+def _localizer(locale: str):
+    return make_localizer(locale, [str(LOCALE_DIR)])
+
+
+class AlertMailer:
+    """The ``send`` callable of ``alerts.notify_new_alerts``: mails one alert to every
+    coordinator through ``mailer`` (already bound to the transaction)."""
+
+    def __init__(self, mailer, site, folder, default_locale="en", report_url=None):
+        self.mailer = mailer
+        self.site = site
+        self.folder = folder
+        self.default_locale = default_locale if default_locale in LANGUAGES else "en"
+        self.report_url = report_url
+
+    @functools.cached_property
+    def recipients(self) -> list:
+        users = [u for u in coordinators(self.site.users, self.folder) if u.email]
+        return sorted(users, key=lambda u: u.login)
+
+    def message(self, alert: Alert, locale: str, address: str) -> Message:
+        t = _localizer(locale).translate
+        site = self.site.title
+        subject = t(
+            SUBJECT, mapping={"site": site, "month": str(alert.month), "threshold": alert.threshold}
+        )
+        mapping = {
+            "threshold": alert.threshold,
+            "month_name": display.month(alert.month, locale),
+            "month": str(alert.month),
+            "used": display.hours(alert.used, locale),
+            "bought": display.hours(alert.bought, locale),
+            "percent": display.percent(alert.used, alert.bought),
+        }
+        paragraphs = [t(USED, mapping=mapping)]
+        if alert.threshold >= 100:
+            paragraphs.append(t(OVERRUN))
+        if self.report_url:
+            paragraphs.append(t(REPORT, mapping={"url": self.report_url}))
+        paragraphs.append("-- \n" + t(WHY, mapping={"site": site}))
+        return Message(subject=subject, recipients=[address], body="\n\n".join(paragraphs) + "\n")
+
+    def __call__(self, alert: Alert) -> int:
+        for user in self.recipients:
+            locale = user.language if user.language in LANGUAGES else self.default_locale
+            self.mailer.send(self.message(alert, locale, user.email))
+        return len(self.recipients)
+
+
+def request_alert_sender(request, folder):
+    """The alert sender of a web request, or None when mail is not configured."""
+    if request.registry.queryUtility(IMailer) is None:
+        return None
+
+    def send(alert: Alert) -> int:
+        mailer = bind_mailer(request.registry.getUtility(IMailer), request.tm)
+        settings = request.registry.settings
+        return AlertMailer(
+            mailer,
+            request.site,
+            folder,
+            settings.get("pyramid.default_locale_name", "en"),
+            request.resource_url(folder, "@@report"),
+        )(alert)
+
+    return send
+
+
+def command_alert_sender(settings, transaction_manager, site, folder):
+    """The alert sender of a command run in ``transaction_manager``, or None when mail is
+    not configured. There is no request, so the messages carry no link."""
+    if not mail_configured(settings):
+        return None
+    check_mail_settings(settings)
+    mailer = bind_mailer(mailer_factory_from_settings(settings), transaction_manager)
+    return AlertMailer(mailer, site, folder, settings.get("pyramid.default_locale_name", "en"))
