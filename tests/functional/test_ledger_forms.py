@@ -453,12 +453,17 @@ def test_coordinators_find_the_forms_from_where_they_are(coordinator):
     assert "/members/@@close#credit" in report.text and "/members/@@items" in report.text
     assert "/members/alpha/@@subscriptions" in coordinator.get("/members/alpha/@@payments").text
     assert "/members/@@items" in coordinator.get("/members/@@close").text
+    statement = coordinator.get("/members/alpha").text
+    assert (
+        "/members/alpha/@@subscriptions" in statement and "/members/alpha/@@payments" in statement
+    )
 
 
 def test_members_see_no_links_to_the_forms(app, ledger):
     browser_login(app, "marie", PASSWORD)
     assert "@@subscriptions" not in app.get("/members").text
     assert "@@items" not in app.get("/members/@@report").text
+    assert "@@subscriptions" not in app.get("/members/alpha").text
 
 
 @pytest.mark.parametrize(
