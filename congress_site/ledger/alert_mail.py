@@ -19,6 +19,7 @@ language (``user.language``) or else the site's default locale.
 from __future__ import annotations
 
 import functools
+import logging
 
 from pyramid.i18n import make_localizer
 from pyramid_mailer import mailer_factory_from_settings
@@ -31,6 +32,8 @@ from ..i18n import LANGUAGES, LOCALE_DIR
 from . import display
 from .alerts import Alert, coordinators
 from .i18n import _
+
+log = logging.getLogger(__name__)
 
 SUBJECT = _("[${site}] Time credit ${month}: ${threshold} % of the hours bought are used")
 USED = _(
@@ -136,6 +139,19 @@ class AlertMailer:
         return Message(subject=subject, recipients=[address], body="\n\n".join(paragraphs) + "\n")
 
     def __call__(self, alert: Alert) -> int:
+        if not self.recipients:
+            log.warning(
+                "time-credit alert %s: %s%% reached; no coordinator has an e-mail address",
+                alert.month,
+                alert.threshold,
+            )
+        else:
+            log.info(
+                "time-credit alert %s: %s%% reached; mail to %s coordinator(s) at commit",
+                alert.month,
+                alert.threshold,
+                len(self.recipients),
+            )
         for user in self.recipients:
             locale = user.language if user.language in LANGUAGES else self.default_locale
             self.mailer.send(self.message(alert, locale, user.email))
