@@ -1,16 +1,15 @@
 """E-mail to the coordinators for time-credit alerts, with ``pyramid_mailer``.
 
 The app includes ``pyramid_mailer`` when ``mail.host`` is set (see ``production.ini``).
-Messages go through the transactional path: ``mailer.send`` joins the transaction of the
-request (``request.tm``) or of the ``log-time`` command, and a message leaves only when
-that transaction commits, together with the record of the thresholds notified:
+Messages are queued on the transaction of the request (``request.tm``) or of the
+``log-time`` command and handed to the mail server only after it has committed, together
+with the record of the thresholds notified:
 
 * an aborted request (any 4xx) sends nothing;
-* a conflict is found when the database votes, before the message is handed over, so a
-  request retried by pyramid_retry sends once, from the attempt that commits;
-* the message is handed over last in the vote (``_LastResourceMail``): if the mail
-  server refuses it, the whole transaction aborts (nothing stored, the error reported),
-  so the record never says "mailed" for a message that was not handed over.
+* a request retried by pyramid_retry sends once, from the attempt that commits;
+* a mail server that cannot take the message never stops time from being logged: the
+  failure is logged as an error, and the alert stays on the transparency report, where
+  coordinators see it anyway. A sysadmin must be able to log work while mail is down.
 
 One message per coordinator with an address and per threshold, in the coordinator's
 language (``user.language``) or else the site's default locale.
@@ -24,9 +23,7 @@ import logging
 from pyramid.i18n import make_localizer
 from pyramid_mailer import mailer_factory_from_settings
 from pyramid_mailer.interfaces import IMailer
-from pyramid_mailer.mailer import Mailer
 from pyramid_mailer.message import Message
-from repoze.sendmail.delivery import DirectMailDelivery, MailDataManager, MailDataManagerState
 
 from ..i18n import LANGUAGES, LOCALE_DIR
 from . import display
@@ -57,42 +54,33 @@ def check_mail_settings(settings) -> None:
         raise ValueError("mail.host is set: set mail.default_sender too (the From address)")
 
 
-class _LastResourceMail(MailDataManager):
-    """A message handed to the SMTP server when the transaction votes, after every other
-    resource voted (the sort key puts it last). repoze.sendmail sends in ``tpc_finish``,
-    in an order that depends on the storage's sort key: with a FileStorage the database
-    is committed first, and a refused message would leave the alert recorded as mailed.
-    Here a refusal aborts the transaction; conflicts are found, by the database's vote,
-    before anything is sent."""
+class AfterCommitMailer:
+    """``send`` queues a message on the transaction; it leaves once that has committed."""
 
-    def sortKey(self):
-        return "~mail:" + super().sortKey()
+    def __init__(self, mailer, transaction_manager):
+        self.mailer = mailer
+        self.transaction_manager = transaction_manager
 
-    def tpc_vote(self, trans):
-        super().tpc_vote(trans)
-        self.callable(*self.args)
-
-    def tpc_finish(self, trans):
-        if self.transaction is not trans or self.tpc_phase != 2:
-            return super().tpc_finish(trans)  # raises the matching error
-        self._finish(MailDataManagerState.TPC_FINISHED)  # sent when voting
-
-
-class _LastResourceDelivery(DirectMailDelivery):
-    def createDataManager(self, fromaddr, toaddrs, message):
-        return _LastResourceMail(
-            self.mailer.send,
-            args=(fromaddr, toaddrs, message),
-            transaction_manager=self.transaction_manager,
+    def send(self, message: Message) -> None:
+        self.transaction_manager.get().addAfterCommitHook(
+            _send_if_committed, args=(self.mailer, message)
         )
 
 
-def bind_mailer(mailer, transaction_manager):
-    """``mailer`` joined to ``transaction_manager``; its ``send`` delivers as above."""
-    mailer = mailer.bind(transaction_manager=transaction_manager)
-    if isinstance(mailer, Mailer):
-        mailer.direct_delivery = _LastResourceDelivery(mailer.smtp_mailer, transaction_manager)
-    return mailer
+def _send_if_committed(committed: bool, mailer, message: Message) -> None:
+    if not committed:
+        return
+    try:
+        mailer.send_immediately(message, fail_silently=False)
+    except Exception:  # noqa: BLE001 - the time is logged; the report shows the alert
+        log.exception(
+            "time-credit alert mail to %s not sent (the alert stays on the report)",
+            ", ".join(message.recipients),
+        )
+
+
+def bind_mailer(mailer, transaction_manager) -> AfterCommitMailer:
+    return AfterCommitMailer(mailer, transaction_manager)
 
 
 @functools.lru_cache(maxsize=8)
@@ -147,7 +135,7 @@ class AlertMailer:
             )
         else:
             log.info(
-                "time-credit alert %s: %s%% reached; mail to %s coordinator(s) at commit",
+                "time-credit alert %s: %s%% reached; mail to %s coordinator(s) after commit",
                 alert.month,
                 alert.threshold,
                 len(self.recipients),

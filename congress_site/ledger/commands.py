@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import os
 import secrets
-import smtplib
 from pathlib import Path
 
 from pyramid.paster import get_appsettings
@@ -58,50 +57,39 @@ def cmd_log_time(db, args):
     from ..scripts.main import CommandError
 
     by = (args.by or _default_login()).strip().lower()
-    out: list[str] = []  # printed once the transaction (and any alert mail) went through
-    mailing = False
-    try:
-        with site_transaction(db, f"log-time by {by}") as site:
-            folder = store.get_folder(site)
-            if folder is None:
-                raise CommandError("the site has no members folder yet: run import-members first")
-            try:
-                entry = store.log_intervention(
-                    folder,
-                    minutes=args.minutes,
-                    category=args.category,
-                    description=args.description,
-                    logged_by=by,
-                    date=args.date,
-                    item_id=args.item,
-                )
-            except LedgerError as exc:
-                raise CommandError(exc.message) from exc
-            used = store.used_minutes(folder, entry.month)
-            credit = folder.credits.get(str(entry.month))
-            out.append(
-                f"logged {entry.minutes} min of {entry.category} on {entry.date} "
-                f"by {by} (id {entry.id})"
+    out: list[str] = []  # printed once the transaction has committed
+    with site_transaction(db, f"log-time by {by}") as site:
+        folder = store.get_folder(site)
+        if folder is None:
+            raise CommandError("the site has no members folder yet: run import-members first")
+        try:
+            entry = store.log_intervention(
+                folder,
+                minutes=args.minutes,
+                category=args.category,
+                description=args.description,
+                logged_by=by,
+                date=args.date,
+                item_id=args.item,
             )
-            if credit is None:
-                out.append(
-                    f"{entry.month}: {used} min used; no hours bought recorded for this month"
-                )
-            else:
-                bought = credit.minutes_bought
-                out.append(f"{entry.month}: {used} of {bought} min used")
-                send = command_alert_sender(
-                    get_appsettings(args.ini), site._p_jar.transaction_manager, site, folder
-                )
-                new = notify_new_alerts(folder, entry.month, used, bought, send=send)
-                out += [f"alert: {t} % of the hours bought are used" for t in new]
-                mailing = bool(send and new)
-    except (smtplib.SMTPException, OSError) as exc:
-        # The alert mail is handed to mail.host when the transaction commits; if that
-        # fails, the commit fails and nothing is stored.
-        if not mailing:
-            raise
-        raise CommandError(f"could not mail the alert ({exc}): nothing was logged") from exc
+        except LedgerError as exc:
+            raise CommandError(exc.message) from exc
+        used = store.used_minutes(folder, entry.month)
+        credit = folder.credits.get(str(entry.month))
+        out.append(
+            f"logged {entry.minutes} min of {entry.category} on {entry.date} "
+            f"by {by} (id {entry.id})"
+        )
+        if credit is None:
+            out.append(f"{entry.month}: {used} min used; no hours bought recorded for this month")
+        else:
+            bought = credit.minutes_bought
+            out.append(f"{entry.month}: {used} of {bought} min used")
+            send = command_alert_sender(
+                get_appsettings(args.ini), site._p_jar.transaction_manager, site, folder
+            )
+            new = notify_new_alerts(folder, entry.month, used, bought, send=send)
+            out += [f"alert: {t} % of the hours bought are used" for t in new]
     print("\n".join(out))
 
 
