@@ -54,7 +54,8 @@ class PageCache:
                 self._entries.popitem(last=False)
 
 
-def _anonymous(request) -> bool:
+def is_anonymous(request) -> bool:
+    """No credentials at all: what this request sees, any visitor may see."""
     return "Authorization" not in request.headers and SESSION_COOKIE not in request.cookies
 
 
@@ -67,7 +68,7 @@ def anonymous_cache_tween_factory(handler, registry):
         return db.lastTransaction()
 
     def tween(request):
-        if request.method not in ("GET", "HEAD") or not _anonymous(request):
+        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             return handler(request)
         from .i18n import negotiate_locale
 

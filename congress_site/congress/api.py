@@ -63,8 +63,7 @@ def etag_for(session: Session, now) -> tuple[str, object]:
 
 def state_headers(response, etag: str) -> None:
     response.headers["ETag"] = etag
-    # Caches may keep the state but must revalidate: a 304 is almost free (see fastpath).
-    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Cache-Control"] = fastpath.CACHE_CONTROL
 
 
 # Joining ------------------------------------------------------------------------------------

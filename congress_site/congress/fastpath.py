@@ -1,17 +1,24 @@
-"""The cheap path for projector polls: answer a matching ``If-None-Match`` without ZODB.
+"""The cheap path for projector polls: answer them without ZODB while nothing changed.
 
 Displays poll ``GET <session>/@proposals`` every second with the ETag they hold. When the
 full view answers, it records, per URL path, the storage's last transaction id *read before
 the request opened its connection*, the ETag it computed and when the phase clock next
-moves. A later poll whose ``If-None-Match`` carries that ETag gets its 304 straight from
-a WSGI shortcut in front of Pyramid, without traversal, security lookups or a ZODB
-connection, as long as
+moves; when it answered an anonymous request (no token, no session), the rendered body too.
+A WSGI shortcut in front of Pyramid then answers later polls of that path without
+traversal, security lookups or a ZODB connection, as long as
 
 * the database's ``lastTransaction()`` is still the recorded one: nothing at all was
   committed since (correct across processes and with ZEO, whose clients learn every
   commit; the connection's snapshot was at least that recent, and nothing newer exists);
 * the phase clock has not reached its next boundary (a schedule moves the phase, and so
   the ETag, without any write).
+
+A poll naming the recorded ETag gets a 304; any other poll gets the recorded body, if
+there is one. Sharing the body is what keeps a busy session cheap to watch: while scribes
+act, every display's ETag is out of date at each poll, and a hundred projectors and remote
+watchers would otherwise each have the list rendered for them. Only a body rendered for an
+anonymous request is shared, so nothing a visitor could not see is ever handed out; the
+body is the same for every viewer (no labels, no per-user data).
 
 Anything else falls through to the normal view, which refreshes the entry; the tween
 records the transaction id it was read at.
@@ -29,9 +36,14 @@ from __future__ import annotations
 import math
 import threading
 import time
+from typing import NamedTuple
+
+from ..cache import is_anonymous
 
 SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
+# Caches may keep the state but must revalidate: a 304 is almost free.
+CACHE_CONTROL = "public, no-cache"
 MAX_ENTRIES = 2000
 # Views whose writes touch a session's board or groups: the session path precedes them.
 WRITE_MARKERS = ("/@join", "/@groups")
@@ -61,19 +73,34 @@ class SessionLocks:
         return lock
 
 
+class Entry(NamedTuple):
+    tid: bytes
+    etag: str
+    valid_until: float
+    body: bytes | None = None
+    content_type: str | None = None
+
+
 class EtagCache:
     def __init__(self):
-        self._entries: dict[str, tuple[bytes, str, float]] = {}
+        self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
 
-    def get(self, path: str):
+    def get(self, path: str) -> Entry | None:
         return self._entries.get(path)
 
-    def put(self, path: str, tid: bytes, etag: str, valid_until: float) -> None:
+    def put(self, path: str, entry: Entry) -> None:
         with self._lock:
             if len(self._entries) >= MAX_ENTRIES and path not in self._entries:
                 self._entries.clear()
-            self._entries[path] = (tid, etag, valid_until)
+            self._entries[path] = entry
+
+    def add_body(self, path: str, tid: bytes, body: bytes, content_type: str) -> None:
+        """Keep the body rendered at ``tid``, unless the entry moved on meanwhile."""
+        with self._lock:
+            entry = self._entries.get(path)
+            if entry is not None and entry.tid == tid:
+                self._entries[path] = entry._replace(body=body, content_type=content_type)
 
 
 def _database(registry):
@@ -86,16 +113,16 @@ def etags_in(header: str | None) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
 
 
-def unchanged_etag(registry, path: str, header: str | None) -> str | None:
-    """The ETag to answer 304 with, when the poll names the state still current."""
+def current_entry(registry, path: str) -> Entry | None:
+    """What the full view recorded for ``path``, if the state is still the same."""
     cache = getattr(registry, "congress_etag_cache", None)
     db = _database(registry)
-    if not header or cache is None or db is None:
+    if cache is None or db is None:
         return None
     entry = cache.get(path)
-    if entry is None or entry[0] != db.lastTransaction() or time.time() >= entry[2]:
+    if entry is None or entry.tid != db.lastTransaction() or time.time() >= entry.valid_until:
         return None
-    return entry[1] if entry[1] in etags_in(header) else None
+    return entry
 
 
 def etag_tween_factory(handler, registry):
@@ -126,25 +153,42 @@ def poll_shortcut(app, registry):
     def shortcut(environ, start_response):
         path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") == "GET" and path.endswith(SUFFIX):
-            etag = unchanged_etag(registry, path, environ.get("HTTP_IF_NONE_MATCH"))
-            if etag is not None:
-                start_response(
-                    "304 Not Modified", [("ETag", etag), ("Cache-Control", "public, no-cache")]
-                )
-                return [b""]
+            entry = current_entry(registry, path)
+            if entry is not None:
+                headers = [("ETag", entry.etag), ("Cache-Control", CACHE_CONTROL)]
+                if entry.etag in etags_in(environ.get("HTTP_IF_NONE_MATCH")):
+                    start_response("304 Not Modified", headers)
+                    return [b""]
+                if entry.body is not None:
+                    headers += [
+                        ("Content-Type", entry.content_type),
+                        ("Content-Length", str(len(entry.body))),
+                    ]
+                    start_response("200 OK", headers)
+                    return [entry.body]
         return app(environ, start_response)
 
     return shortcut
 
 
 def remember(request, etag: str, phase_ends) -> None:
-    """Called by the full view: this path's state at the recorded tid has ``etag``."""
+    """Called by the full view: this path's state at the recorded tid has ``etag``; the
+    body it renders for an anonymous request is kept too (see the module's notes)."""
     tid = request.environ.get(TID_KEY)
     cache = getattr(request.registry, "congress_etag_cache", None)
     if tid is None or cache is None:
         return
     valid_until = phase_ends.timestamp() if phase_ends is not None else math.inf
-    cache.put(request.path, tid, etag, valid_until)
+    path = request.path
+    cache.put(path, Entry(tid, etag, valid_until))
+    if not is_anonymous(request):
+        return
+
+    def keep_body(request, response):
+        if response.status_int == 200 and "Set-Cookie" not in response.headers:
+            cache.add_body(path, tid, response.body, response.headers["Content-Type"])
+
+    request.add_response_callback(keep_body)
 
 
 def includeme(config):

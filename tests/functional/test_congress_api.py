@@ -404,3 +404,44 @@ def test_fast_304_stops_at_the_phase_boundary(app, open_session):
     time.sleep(max(0.0, (start - datetime.now(UTC)).total_seconds()) + 0.2)
     res = app.get(f"{SESSION}/@proposals", headers={"If-None-Match": etag}, status=200)
     assert res.json["phase"] == "introduction"
+
+
+def test_displays_share_one_rendered_list_until_the_next_commit(app, site, open_session):
+    """A display whose ETag is out of date gets the list rendered for another anonymous
+    display at the same state, never an older one."""
+    a = scribe(app, "A")
+    app.post_json(f"{SESSION}/@proposals", {"text": "Idea"}, headers=a["h"])
+    first = app.get(f"{SESSION}/@proposals")
+    entry = app.app.registry.congress_etag_cache.get(f"{SESSION}/@proposals")
+    assert entry.body == first.body and entry.etag == first.headers["ETag"]
+    again = app.get(f"{SESSION}/@proposals", headers={"If-None-Match": '"stale.0.x"'})
+    assert again.body == first.body and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.json["items"][0]["endorsement_count"] == 1
+    # Answered in front of Pyramid: the application behind the shortcut is never called.
+    from congress_site.congress.fastpath import poll_shortcut
+
+    def unreachable(environ, start_response):
+        raise AssertionError("the shortcut should have answered")
+
+    shortcut = poll_shortcut(unreachable, app.app.registry)
+    seen = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": f"{SESSION}/@proposals"}
+    assert b"".join(shortcut(environ, lambda status, headers: seen.append(status))) == first.body
+    assert seen == ["200 OK"]
+
+    from datetime import UTC, datetime
+
+    with site.edit() as root:  # a commit from elsewhere: the shared list is out of date
+        root["tc"]["paris"].proposals.endorse("g-script", "p1", datetime.now(UTC))
+    fresh = app.get(f"{SESSION}/@proposals", headers={"If-None-Match": '"stale.0.x"'})
+    assert fresh.json["items"][0]["endorsement_count"] == 2
+    assert fresh.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_list_rendered_for_a_scribe_is_not_shared(app, open_session):
+    a = scribe(app, "A")
+    app.post_json(f"{SESSION}/@proposals", {"text": "Idea"}, headers=a["h"])
+    res = app.get(f"{SESSION}/@proposals", headers=a["h"])
+    entry = app.app.registry.congress_etag_cache.get(f"{SESSION}/@proposals")
+    assert entry.etag == res.headers["ETag"] and entry.body is None
