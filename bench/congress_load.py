@@ -24,6 +24,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -138,7 +139,7 @@ def seed(directory: str) -> str:
     return password
 
 
-def serve(port: int, uri: str, threads: int, secret: str) -> None:
+def serve(port: int, uri: str, threads: int, secret: str, report_dir: str) -> None:
     """Child process: one waitress process of the site. Several of them share the port
     (SO_REUSEPORT: the kernel spreads connections) and the database (through ZEO)."""
     from pyramid.paster import setup_logging
@@ -154,6 +155,13 @@ def serve(port: int, uri: str, threads: int, secret: str) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind(("127.0.0.1", port))
     listener.listen(1024)
+
+    def report_and_exit(signum, frame):
+        counters = app.registry.congress_commits.counters
+        Path(report_dir, f"commits-{os.getpid()}.json").write_text(json.dumps(vars(counters)))
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, report_and_exit)
     create_server(app, sockets=[listener], threads=threads).run()
 
 
@@ -202,6 +210,7 @@ class Servers:
                         uri,
                         str(threads),
                         secret,
+                        directory,
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -223,6 +232,13 @@ class Servers:
             if child.poll() is None:
                 child.terminate()
                 child.wait(timeout=20)
+
+    def commit_counters(self) -> dict:
+        """What the web processes' group commits did (they write it when stopped)."""
+        total: dict = Counter()
+        for path in Path(self.directory).glob("commits-*.json"):
+            total.update(json.loads(path.read_text()))
+        return total
 
 
 def wait_for_port(port: int, child, seconds: float = 30) -> None:
@@ -511,11 +527,14 @@ def main(argv=None) -> int:
         "database through a ZEO server (on 2 cores this was slower: ZEO's own CPU)",
     )
     parser.add_argument(
-        "--serve", nargs=4, metavar=("PORT", "URI", "THREADS", "SECRET"), help=argparse.SUPPRESS
+        "--serve",
+        nargs=5,
+        metavar=("PORT", "URI", "THREADS", "SECRET", "DIR"),
+        help=argparse.SUPPRESS,
     )
     args = parser.parse_args(argv)
     if args.serve:
-        serve(int(args.serve[0]), args.serve[1], int(args.serve[2]), args.serve[3])
+        serve(int(args.serve[0]), args.serve[1], int(args.serve[2]), *args.serve[3:])
         return 0
 
     directory = tempfile.mkdtemp(prefix="congress-bench-")
@@ -626,6 +645,7 @@ def run(args, base, servers: Servers) -> int:
     py_rate = None if wrk else python_304(url, etag, args.wrk_seconds)
 
     servers.stop()
+    commits = servers.commit_counters()
     storage = check_storage(servers.directory, shared.accepted_versions)
 
     print(
@@ -646,6 +666,12 @@ def run(args, base, servers: Servers) -> int:
         answers[f"{kind} {status}{' ' + code if code else ''}"] += n
     print("  answers: " + ", ".join(f"{k}: {v}" for k, v in sorted(answers.items())))
     print(f"  5xx or transport errors: {len(shared.errors)}")
+    if commits.get("commits"):
+        print(
+            f"  group commits: {commits['actions']} actions in {commits['commits']} "
+            f"transactions ({commits['actions'] / commits['commits']:.1f} per commit), "
+            f"{commits['conflicts']} groups applied again after a conflict"
+        )
     print(
         f"display polls during the load: {sum(polls.values())} "
         f"({sum(polls.values()) / elapsed:.0f}/s; 200: {polls[200]}, 304: {polls[304]}, "
