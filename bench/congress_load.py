@@ -158,7 +158,7 @@ def serve(port: int, uri: str, threads: int, secret: str, report_dir: str) -> No
 
     def report_and_exit(signum, frame):
         counters = app.registry.congress_commits.counters
-        Path(report_dir, f"commits-{os.getpid()}.json").write_text(json.dumps(vars(counters)))
+        Path(report_dir, f"commits-{os.getpid()}.json").write_text(json.dumps(counters.as_dict()))
         os._exit(0)
 
     signal.signal(signal.SIGTERM, report_and_exit)

@@ -26,6 +26,7 @@ transactions write nothing.
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 import time
@@ -36,6 +37,7 @@ import transaction
 from pyramid.traversal import resource_path
 from transaction.interfaces import NoTransaction, TransientError
 
+from ..content.base import utcnow
 from .engine import EngineError, Stale
 
 KINDS = ("add", "edit", "endorse", "withdraw")
@@ -44,14 +46,16 @@ ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class Action:
-    """One scribe action; ``group`` is the acting group's id (already authorised)."""
+    """One scribe action for the group ``group`` (checked again when applied: it may have
+    been removed or merged while the action waited). ``now`` is the time the action takes
+    effect: by default when it is applied, so times follow the serial order."""
 
     kind: str
     group: str
-    now: datetime
     proposal: str | None = None
     text: object = None
     base_version: object = None
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -81,26 +85,31 @@ class Result:
     record: dict | None = None  # what the storage logs; None when nothing changed
 
 
+REMOVED = Refusal("forbidden", "this group was removed from the session")
+
+
 def apply(session, action: Action) -> Result:
     """Apply one action to ``session``'s board in the current transaction."""
+    resolved = session.resolve_group(action.group)
+    if resolved is None:
+        return Result(refusal=REMOVED)
+    group, now = resolved.id, action.now or utcnow()
     board = session.proposals
     before = board.revision
     try:
         if action.kind == "add":
-            proposal = board.add(action.group, action.text, action.now)
+            proposal = board.add(group, action.text, now)
         elif action.kind == "edit":
-            proposal = board.edit(
-                action.group, action.proposal, action.text, action.base_version, action.now
-            )
+            proposal = board.edit(group, action.proposal, action.text, action.base_version, now)
         else:
-            proposal = getattr(board, action.kind)(action.group, action.proposal, action.now)
+            proposal = getattr(board, action.kind)(group, action.proposal, now)
     except EngineError as error:
         return Result(refusal=Refusal.of(error))
     body = proposal.to_dict()
     body["retired"] = proposal.retired
     record = None
     if board.revision != before:  # a repeated endorse or withdraw changes nothing
-        record = {"kind": action.kind, "group": action.group, "now": action.now.isoformat()}
+        record = {"kind": action.kind, "group": group, "now": now.isoformat()}
         if action.kind != "add":
             record["id"] = proposal.id
         if action.kind in ("add", "edit"):
@@ -128,6 +137,16 @@ class Counters:
         self.commits = 0  # transactions committed
         self.actions = 0  # actions answered (accepted, refused or without effect)
         self.conflicts = 0  # groups applied again after a conflict with another process
+        self._lock = threading.Lock()  # leaders of different sessions count at once
+
+    def add(self, commits=0, actions=0, conflicts=0) -> None:
+        with self._lock:
+            self.commits += commits
+            self.actions += actions
+            self.conflicts += conflicts
+
+    def as_dict(self) -> dict:
+        return {"commits": self.commits, "actions": self.actions, "conflicts": self.conflicts}
 
 
 class _SessionQueue:
@@ -152,25 +171,29 @@ class _SessionQueue:
         if lead:
             self._lead()
         if ticket.failure is not None:
-            raise ticket.failure
+            raise _own_copy(ticket.failure) from ticket.failure
         return ticket.result
 
     def _lead(self) -> None:
-        with self.lock:
-            group, self.waiting = self.waiting, []
+        group: list[_Ticket] = []
         try:
+            with self.lock:
+                group, self.waiting = self.waiting, []
             self._commit(group)
         except BaseException as error:  # noqa: BLE001 - handed to every waiting request
             for ticket in group:
                 if ticket.failure is None:  # nothing of this group was committed
                     ticket.result, ticket.failure = None, error
-        for ticket in group:
-            ticket.done.set()
-        with self.lock:
-            if self.waiting:
-                self.waiting[0].done.set()  # its result is None: it leads next
-            else:
-                self.leading = False
+        finally:
+            # Whatever happened, answer the group and pass the lead on: a session whose
+            # lead is lost would make every later action wait forever.
+            for ticket in group:
+                ticket.done.set()
+            with self.lock:
+                if self.waiting:
+                    self.waiting[0].done.set()  # its result is None: it leads next
+                else:
+                    self.leading = False
 
     def _commit(self, group: list[_Ticket]) -> None:
         manager = transaction.TransactionManager(explicit=True)
@@ -187,7 +210,7 @@ class _SessionQueue:
                             ticket.result = apply(session, ticket.action)
                         except TransientError:
                             raise
-                        except Exception as error:  # noqa: BLE001 - this request's 500
+                        except BaseException as error:  # noqa: BLE001 - this request's 500
                             ticket.failure = error
                             break
                         if ticket.result.record is not None:
@@ -196,10 +219,9 @@ class _SessionQueue:
                         if records:
                             txn.setExtendedInfo("congress", records)
                             manager.commit()
-                            self.counters.commits += 1
                         else:
                             manager.abort()
-                        self.counters.actions += len(pending)
+                        self.counters.add(commits=1 if records else 0, actions=len(pending))
                         return
                     # One action failed: the others are applied again without it.
                     manager.abort()
@@ -211,7 +233,7 @@ class _SessionQueue:
                     for ticket in pending:
                         ticket.result = None
                     attempt += 1
-                    self.counters.conflicts += 1
+                    self.counters.add(conflicts=1)
                     if attempt >= ATTEMPTS:
                         raise
                     time.sleep(random.uniform(0, 0.005 * 2**attempt))
@@ -220,6 +242,15 @@ class _SessionQueue:
             raise
         finally:
             connection.close()
+
+
+def _own_copy(error: BaseException) -> BaseException:
+    """A copy of a failure shared by a group, so that each request raises (and logs, and
+    keeps alive with its traceback) its own exception object."""
+    try:
+        return copy.copy(error)
+    except Exception:  # noqa: BLE001 - an exception type that cannot be copied
+        return error
 
 
 def _abort_if_open(manager) -> None:

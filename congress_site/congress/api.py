@@ -27,7 +27,14 @@ from .engine import EngineError
 from .results import session_results
 
 SCRIBE_TOKEN_LIFETIME = timedelta(days=2)
-ENGINE_STATUS = {"limit": 409, "stale": 409, "phase": 409, "invalid": 422, "not_found": 404}
+ENGINE_STATUS = {
+    "limit": 409,
+    "stale": 409,
+    "phase": 409,
+    "invalid": 422,
+    "not_found": 404,
+    "forbidden": 403,  # the group was removed while its action waited
+}
 
 
 def refused(refusal: Refusal) -> ApiError:
@@ -166,7 +173,7 @@ def proposals_delete(context, request):
 def _act(request, session: Session, kind: str, group: str | None = None, **fields) -> dict:
     """Run one scribe action with the session's others (``actions``); its JSON answer."""
     group = group or acting_group(request, session)
-    result = actions.perform(request, session, Action(kind, group, utcnow(), **fields))
+    result = actions.perform(request, session, Action(kind, group, **fields))
     if result.refusal is not None:
         raise refused(result.refusal)
     return result.proposal

@@ -272,7 +272,7 @@ class ScribeView(CongressView):
                 fields["base_version"] = int(post.get("base_version", ""))
             except ValueError:
                 fields["base_version"] = None
-        action = Action(kind, self.group.id, utcnow(), **fields)
+        action = Action(kind, self.group.id, **fields)
         refusal = actions.perform(self.request, self.context, action).refusal
         if refusal is None:
             if kind == "add":

@@ -44,11 +44,11 @@ def test_a_group_commits_once_and_answers_each_action(app, site):
     g1, g2, g3 = make_session(app)
     queue = session_queue(site)
     tickets = [
-        _Ticket(Action("add", g1, NOW, text="Free software first")),
-        _Ticket(Action("add", g2, NOW, text="   ")),  # refused: empty
-        _Ticket(Action("endorse", g3, NOW, proposal="p1")),
-        _Ticket(Action("endorse", g3, NOW, proposal="p1")),  # repeated: no change
-        _Ticket(Action("edit", g2, NOW, proposal="p1", text="Free software", base_version=1)),
+        _Ticket(Action("add", g1, now=NOW, text="Free software first")),
+        _Ticket(Action("add", g2, now=NOW, text="   ")),  # refused: empty
+        _Ticket(Action("endorse", g3, now=NOW, proposal="p1")),
+        _Ticket(Action("endorse", g3, now=NOW, proposal="p1")),  # repeated: no change
+        _Ticket(Action("edit", g2, now=NOW, proposal="p1", text="Free software", base_version=1)),
     ]
     before = len(congress_transactions(site.db))
     queue._commit(tickets)
@@ -73,9 +73,9 @@ def test_an_action_that_breaks_fails_alone(app, site):
     g1, g2, _ = make_session(app)
     queue = session_queue(site)
     tickets = [
-        _Ticket(Action("add", g1, NOW, text="One")),
-        _Ticket(Action("add", g2, None, text="Two")),  # no time: an error, not a refusal
-        _Ticket(Action("add", g2, NOW, text="Three")),
+        _Ticket(Action("add", g1, now=NOW, text="One")),
+        _Ticket(Action("explode", g2, now=NOW)),  # not an action: an error, not a refusal
+        _Ticket(Action("add", g2, now=NOW, text="Three")),
     ]
     queue._commit(tickets)
     assert tickets[1].failure is not None and tickets[1].result is None
@@ -103,7 +103,7 @@ def test_requests_arriving_together_share_commits_and_lose_nothing(app, site, ws
             assert session._p_oid == oid
             try:
                 for n in range(5):
-                    action = Action("add", group, NOW, text=f"{group} {n}")
+                    action = Action("add", group, now=NOW, text=f"{group} {n}")
                     results.append(commits.perform(session, action))
             except Exception as error:  # noqa: BLE001 - reported below
                 errors.append(error)
@@ -123,3 +123,22 @@ def test_requests_arriving_together_share_commits_and_lose_nothing(app, site, ws
     logged = [a for t in congress_transactions(site.db) for a in t if a["kind"] == "add"]
     assert len(logged) == 10
     assert commits.counters.actions == len(results)
+
+
+def test_a_group_removed_or_merged_while_its_action_waits(app, site):
+    """The group is checked again when the action is applied: a removed group is refused,
+    a merged one acts as the group it was merged into."""
+    g1, g2, g3 = make_session(app)
+    admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
+    queue = session_queue(site)
+    seed = [_Ticket(Action("add", g1, now=NOW, text="Shared servers"))]
+    queue._commit(seed)
+    app.delete(f"{SESSION}/@groups/{g2}", headers=admin, status=204)
+    app.patch_json(f"{SESSION}/@groups/{g3}", {"merge_into": g1}, headers=admin)
+    removed = _Ticket(Action("add", g2, now=NOW, text="From a removed group"))
+    merged = _Ticket(Action("edit", g3, now=NOW, proposal="p1", text="Shared", base_version=1))
+    queue._commit([removed, merged])
+    assert removed.result.refusal.code == "forbidden"
+    assert merged.result.proposal["endorsements"] == [g1]
+    items = app.get(f"{SESSION}/@proposals").json["items"]
+    assert [(i["text"], i["edited_by"]) for i in items] == [("Shared", g1)]
