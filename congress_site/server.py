@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from waitress.buffers import ReadOnlyFileBasedBuffer
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.server import create_server as waitress_create_server
@@ -24,10 +25,26 @@ from waitress.task import WSGITask
 
 class KeepAliveTask(WSGITask):
     _bodiless_keep_alive = False
+    _file_body = False
+
+    def get_environment(self):
+        environ = super().get_environment()
+        wrapper = environ.get("wsgi.file_wrapper")
+        if wrapper is ReadOnlyFileBasedBuffer:
+
+            def marking_wrapper(*args, **kw):
+                # waitress sends a wrapped file as is, even for a bodiless status: only
+                # closing the connection keeps the stream in step then.
+                self._file_body = True
+                return wrapper(*args, **kw)
+
+            environ["wsgi.file_wrapper"] = marking_wrapper
+        return environ
 
     def build_response_header(self):
         keep = (
             not self.has_body
+            and not self._file_body
             and self.version == "1.1"
             and not self.close_on_finish
             and self.request.headers.get("CONNECTION", "").lower() != "close"

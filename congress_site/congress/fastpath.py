@@ -95,11 +95,11 @@ class EtagCache:
                 self._entries.clear()
             self._entries[path] = entry
 
-    def add_body(self, path: str, tid: bytes, body: bytes, content_type: str) -> None:
-        """Keep the body rendered at ``tid``, unless the entry moved on meanwhile."""
+    def add_body(self, path: str, entry: Entry, body: bytes, content_type: str) -> None:
+        """Keep the body rendered for ``entry``, unless another request replaced the entry
+        meanwhile (a newer state, or the same transaction after a phase boundary)."""
         with self._lock:
-            entry = self._entries.get(path)
-            if entry is not None and entry.tid == tid:
+            if self._entries.get(path) is entry:
                 self._entries[path] = entry._replace(body=body, content_type=content_type)
 
 
@@ -111,6 +111,11 @@ def _database(registry):
 def etags_in(header: str | None) -> set[str]:
     """The entity tags an ``If-None-Match`` header names, weak or strong alike."""
     return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
+
+
+def cache_key(environ) -> str:
+    """The path as the WSGI server gave it: the same string for the shortcut and the view."""
+    return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
 
 
 def current_entry(registry, path: str) -> Entry | None:
@@ -151,7 +156,7 @@ def poll_shortcut(app, registry):
     request of all, gets its 304 without building a request, routing or any tween."""
 
     def shortcut(environ, start_response):
-        path = environ.get("PATH_INFO", "")
+        path = cache_key(environ)
         if environ.get("REQUEST_METHOD") == "GET" and path.endswith(SUFFIX):
             entry = current_entry(registry, path)
             if entry is not None:
@@ -179,14 +184,15 @@ def remember(request, etag: str, phase_ends) -> None:
     if tid is None or cache is None:
         return
     valid_until = phase_ends.timestamp() if phase_ends is not None else math.inf
-    path = request.path
-    cache.put(path, Entry(tid, etag, valid_until))
+    path = cache_key(request.environ)
+    entry = Entry(tid, etag, valid_until)
+    cache.put(path, entry)
     if not is_anonymous(request):
         return
 
     def keep_body(request, response):
         if response.status_int == 200 and "Set-Cookie" not in response.headers:
-            cache.add_body(path, tid, response.body, response.headers["Content-Type"])
+            cache.add_body(path, entry, response.body, response.headers["Content-Type"])
 
     request.add_response_callback(keep_body)
 

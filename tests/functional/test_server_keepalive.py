@@ -51,3 +51,25 @@ def test_a_client_that_asks_to_close_still_gets_closed(served):
     assert res.status == 304
     assert res.getheader("Connection") == "close"
     assert conn.sock is None
+
+
+def test_a_bodiless_answer_carrying_a_wrapped_file_still_closes():
+    """waitress writes a wsgi.file_wrapper body even after a 304: only closing the
+    connection keeps the next answer from being read out of that file."""
+    import io
+
+    def app(environ, start_response):
+        start_response("304 Not Modified", [("ETag", '"x"')])
+        return environ["wsgi.file_wrapper"](io.BytesIO(b"HTTP/1.1 200 OK\r\n\r\n"))
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=1)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=5)
+        res, _ = get(conn, "/")
+        assert res.status == 304 and res.getheader("Connection") == "close"
+        conn.close()
+    finally:
+        server.close()
+        thread.join(timeout=5)
