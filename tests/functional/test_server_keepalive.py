@@ -3,6 +3,7 @@ If-None-Match reuse one connection instead of opening one per poll."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import threading
 
@@ -11,14 +12,30 @@ import pytest
 from congress_site.server import create_server
 
 
+@contextlib.contextmanager
+def running(app, threads=2):
+    """The app on a loopback port in a thread; yields the port."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+
+    def run():
+        try:
+            server.run()
+        except OSError:
+            pass  # closed by the test while the loop waited in select()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield server.effective_port
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
 @pytest.fixture
 def served(wsgi_app, site):
-    server = create_server(wsgi_app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(timeout=5)
+    with running(wsgi_app) as port:
+        yield port
 
 
 def get(conn, path, headers=None):
@@ -62,14 +79,8 @@ def test_a_bodiless_answer_carrying_a_wrapped_file_still_closes():
         start_response("304 Not Modified", [("ETag", '"x"')])
         return environ["wsgi.file_wrapper"](io.BytesIO(b"HTTP/1.1 200 OK\r\n\r\n"))
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=1)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=5)
+    with running(app, threads=1) as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         res, _ = get(conn, "/")
         assert res.status == 304 and res.getheader("Connection") == "close"
         conn.close()
-    finally:
-        server.close()
-        thread.join(timeout=5)
