@@ -26,8 +26,8 @@ from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.message import Message
 
 from ..i18n import LANGUAGES, LOCALE_DIR
-from . import display
-from .alerts import Alert, coordinators
+from . import display, store
+from .alerts import Alert, coordinators, notify_new_alerts
 from .i18n import _
 
 log = logging.getLogger(__name__)
@@ -163,6 +163,21 @@ def request_alert_sender(request, folder):
         )(alert)
 
     return send
+
+
+def alert_after_logging(request, folder, month) -> tuple[int, ...]:
+    """After time was logged through the web: the thresholds of ``month`` newly reached,
+    recorded and mailed (when mail is configured)."""
+    credit = folder.credits.get(str(month))
+    if credit is None:
+        return ()
+    return notify_new_alerts(
+        folder,
+        month,
+        store.used_minutes(folder, month),
+        credit.minutes_bought,
+        send=request_alert_sender(request, folder),
+    )
 
 
 def command_alert_sender(settings, transaction_manager, site, folder):

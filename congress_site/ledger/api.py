@@ -26,8 +26,7 @@ from ..api.content import json_body
 from ..api.errors import ApiError
 from ..security.roles import VIEW
 from . import store
-from .alert_mail import request_alert_sender
-from .alerts import notify_new_alerts
+from .alert_mail import alert_after_logging
 from .closing import verify_chain
 from .errors import LedgerError
 from .models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
@@ -173,15 +172,7 @@ def add_intervention(context, request):
         date=data.get("date"),
         item_id=data.get("item_id"),
     )
-    credit = context.credits.get(str(entry.month))
-    if credit is not None:
-        notify_new_alerts(
-            context,
-            entry.month,
-            store.used_minutes(context, entry.month),
-            credit.minutes_bought,
-            send=request_alert_sender(request, context),
-        )
+    alert_after_logging(request, context, entry.month)
     return _created(request, entry.to_json_dict())
 
 

@@ -23,8 +23,7 @@ from ..pdf import render_pdf
 from ..security.roles import VIEW
 from ..views.content import BaseView
 from . import display, store
-from .alert_mail import request_alert_sender
-from .alerts import notify_new_alerts
+from .alert_mail import alert_after_logging
 from .charts import Series, bar_chart
 from .closing import verify_chain
 from .entries import Payment
@@ -99,6 +98,26 @@ class FormError(NamedTuple):
 def error_status(exc: LedgerError) -> int:
     """Same mapping as the JSON API: a closed month is a conflict, the rest bad input."""
     return 409 if isinstance(exc, MonthClosed) else 400
+
+
+def form_page(view, template: str, apply):
+    """A coordinators' form page. GET shows it; POST calls ``apply(params)``, which stores
+    through the ledger store and returns the message to flash, then redirects back to the
+    page; a refusal shows the form again with ``view.refuse``'s error and 4xx status (any
+    4xx aborts the transaction: nothing is stored)."""
+    request = view.request
+    status = 200
+    if request.method == "POST":
+        try:
+            message = apply(request.POST)
+        except LedgerError as exc:
+            status = view.refuse(exc)
+        else:
+            view.flash(message)
+            return HTTPFound(request.resource_url(view.context, "@@" + request.view_name))
+    response = render_to_response(TEMPLATES + template, view.page(), request=request)
+    response.status_int = status
+    return response
 
 
 def form_field(path: str) -> str:
@@ -445,15 +464,7 @@ def log_page(context, request):
             view.errors = {exc.field: exc.message}
             status = 400
         else:
-            credit = context.credits.get(str(entry.month))
-            if credit is not None:
-                notify_new_alerts(
-                    context,
-                    entry.month,
-                    store.used_minutes(context, entry.month),
-                    credit.minutes_bought,
-                    send=request_alert_sender(request, context),
-                )
+            alert_after_logging(request, context, entry.month)
             view.flash(
                 view.t(
                     _("Logged ${time} of ${category}."),
@@ -588,32 +599,24 @@ def posted_rates(params) -> dict | None:
 @view_config(context=LedgerFolder, name="close", permission=MANAGE_LEDGER, api=False)
 def close_page(context, request):
     view = CloseView(context, request)
-    status = 200
-    if request.method == "POST":
-        params = request.POST
-        try:
-            month = Month.parse(params.get("month"), "month")
-            if params.get("action") == "credit":
-                store.set_credit(
-                    context,
-                    month,
-                    hours=decimal_text(params.get("hours")),
-                    development_hours=decimal_text(params.get("development_hours")) or "0",
-                    hourly_rate=decimal_text(params.get("hourly_rate")),
-                    rates=posted_rates(params),
-                    server_cost=decimal_text(params.get("server_cost")) or None,
-                )
-                view.flash(view.t(_("Time credit of ${month} saved."), month=view.month(month)))
-            else:
-                store.close(context, month, view.actor)
-                view.flash(view.t(_("${month} is closed."), month=view.month(month)))
-        except LedgerError as exc:
-            status = view.refuse(exc)
-        else:
-            return HTTPFound(request.resource_url(context, "@@close"))
-    response = render_to_response(TEMPLATES + "close.pt", view.page(), request=request)
-    response.status_int = status
-    return response
+
+    def apply(params):
+        month = Month.parse(params.get("month"), "month")
+        if params.get("action") == "credit":
+            store.set_credit(
+                context,
+                month,
+                hours=decimal_text(params.get("hours")),
+                development_hours=decimal_text(params.get("development_hours")) or "0",
+                hourly_rate=decimal_text(params.get("hourly_rate")),
+                rates=posted_rates(params),
+                server_cost=decimal_text(params.get("server_cost")) or None,
+            )
+            return view.t(_("Time credit of ${month} saved."), month=view.month(month))
+        store.close(context, month, view.actor)
+        return view.t(_("${month} is closed."), month=view.month(month))
+
+    return form_page(view, "close.pt", apply)
 
 
 # -- transparency report ---------------------------------------------------------------------------
@@ -707,47 +710,41 @@ class PaymentsView(LedgerView):
     def field(self, name, default=""):
         return (self.values or {}).get(name, default)
 
+    def refuse(self, exc: LedgerError) -> int:
+        # This page shows the store's message beside the field it concerns.
+        self.errors = {exc.field: exc.message}
+        self.values = dict(self.request.POST)
+        return error_status(exc)
+
 
 @view_config(context=Member, name="payments", permission=MANAGE_LEDGER, api=False)
 def payments_page(context, request):
     view = PaymentsView(context, request)
-    status = 200
-    if request.method == "POST":
-        params = request.POST
-        folder = context.__parent__
-        try:
-            if params.get("reverses"):
-                store.reverse_payment(
-                    folder,
-                    context,
-                    reverses=params["reverses"],
-                    date=params.get("date") or str(store.today()),
-                    reason=params.get("reason", ""),
-                )
-                message = _("The payment was reversed.")
-            else:
-                cad = params.get("cad_received") or None
-                store.record_payment(
-                    folder,
-                    context,
-                    date=params.get("date") or str(store.today()),
-                    amount=params.get("amount", ""),
-                    currency=params.get("currency") or None,
-                    cad_received=cad,
-                    reference=params.get("reference", ""),
-                    note=params.get("note", ""),
-                )
-                message = _("Payment recorded.")
-        except LedgerError as exc:
-            view.errors = {exc.field: exc.message}
-            view.values = dict(params)
-            status = 409 if exc.code == "month_closed" else 400
-        else:
-            view.flash(message)
-            return HTTPFound(request.resource_url(context, "@@payments"))
-    response = render_to_response(TEMPLATES + "payments.pt", view.page(), request=request)
-    response.status_int = status
-    return response
+    folder = context.__parent__
+
+    def apply(params):
+        if params.get("reverses"):
+            store.reverse_payment(
+                folder,
+                context,
+                reverses=params["reverses"],
+                date=params.get("date") or str(store.today()),
+                reason=params.get("reason", ""),
+            )
+            return _("The payment was reversed.")
+        store.record_payment(
+            folder,
+            context,
+            date=params.get("date") or str(store.today()),
+            amount=params.get("amount", ""),
+            currency=params.get("currency") or None,
+            cad_received=params.get("cad_received") or None,
+            reference=params.get("reference", ""),
+            note=params.get("note", ""),
+        )
+        return _("Payment recorded.")
+
+    return form_page(view, "payments.pt", apply)
 
 
 # -- subscriptions (coordinators) ----------------------------------------------------------------
@@ -830,43 +827,35 @@ def whole_number(value: str | None):
 @view_config(context=Member, name="subscriptions", permission=MANAGE_LEDGER, api=False)
 def subscriptions_page(context, request):
     view = SubscriptionsView(context, request)
-    status = 200
-    if request.method == "POST":
-        params = request.POST
-        folder = context.__parent__
+    folder = context.__parent__
+
+    def apply(params):
         action = params.get("action", "add")
-        try:
-            if action == "end":
-                until = store.parse_month(params.get("until"), "until")
-                store.end_subscription(folder, context, until)
-                message = _("The subscription ends after ${month}.")
-                month = until
-            elif action == "remove":
-                month = store.parse_month(params.get("from"), "from")
-                store.remove_subscription(folder, context, month)
-                message = _("The subscription from ${month} was removed.")
-            else:
-                line = store.parse_subscription(
-                    {
-                        "from": params.get("from", "").strip(),
-                        "shares": whole_number(params.get("shares")),
-                        "amount_per_share": decimal_text(params.get("amount_per_share")),
-                        "until": params.get("until", "").strip() or None,
-                    },
-                    context.currency,
-                )
-                store.add_subscription(folder, context, line)
-                message = _("Subscription from ${month} recorded.")
-                month = line.start
-        except LedgerError as exc:
-            status = view.refuse(exc)
+        if action == "end":
+            month = store.parse_month(params.get("until"), "until")
+            store.end_subscription(folder, context, month)
+            message = _("The subscription ends after ${month}.")
+        elif action == "remove":
+            month = store.parse_month(params.get("from"), "from")
+            store.remove_subscription(folder, context, month)
+            message = _("The subscription from ${month} was removed.")
         else:
-            context.record("subscriptions", view.actor)
-            view.flash(view.t(message, month=view.month(month)))
-            return HTTPFound(request.resource_url(context, "@@subscriptions"))
-    response = render_to_response(TEMPLATES + "subscriptions.pt", view.page(), request=request)
-    response.status_int = status
-    return response
+            line = store.parse_subscription(
+                {
+                    "from": params.get("from", "").strip(),
+                    "shares": whole_number(params.get("shares")),
+                    "amount_per_share": decimal_text(params.get("amount_per_share")),
+                    "until": params.get("until", "").strip() or None,
+                },
+                context.currency,
+            )
+            store.add_subscription(folder, context, line)
+            message = _("Subscription from ${month} recorded.")
+            month = line.start
+        context.record("subscriptions", view.actor)
+        return view.t(message, month=view.month(month))
+
+    return form_page(view, "subscriptions.pt", apply)
 
 
 # -- development items (coordinators) ------------------------------------------------------------
@@ -936,37 +925,30 @@ def new_item_id(folder: LedgerFolder, title: str) -> str:
 @view_config(context=LedgerFolder, name="items", permission=MANAGE_LEDGER, api=False)
 def items_page(context, request):
     view = ItemsView(context, request)
-    status = 200
-    if request.method == "POST":
-        params = request.POST
-        try:
-            if params.get("item"):
-                changes = {
-                    "allocated_hours": decimal_text(params.get("allocated_hours")),
-                    "status": params.get("status", ""),
-                }
-                if not params.get("quick"):
-                    changes["title"] = params.get("title", "")
-                    changes["description"] = params.get("description", "")
-                item = store.update_item(context, params["item"], **changes)
-                message = _("Development item “${title}” saved.")
-            else:
-                title = params.get("title", "")
-                item_id = params.get("id", "").strip() or new_item_id(context, title)
-                item = store.create_item(
-                    context,
-                    item_id,
-                    title=title,
-                    description=params.get("description", ""),
-                    allocated_hours=decimal_text(params.get("allocated_hours")) or "0",
-                    status=params.get("status") or "proposed",
-                )
-                message = _("Development item “${title}” created.")
-        except LedgerError as exc:
-            status = view.refuse(exc)
+
+    def apply(params):
+        if params.get("item"):
+            changes = {
+                "allocated_hours": decimal_text(params.get("allocated_hours")),
+                "status": params.get("status", ""),
+            }
+            if not params.get("quick"):
+                changes["title"] = params.get("title", "")
+                changes["description"] = params.get("description", "")
+            item = store.update_item(context, params["item"], **changes)
+            message = _("Development item “${title}” saved.")
         else:
-            view.flash(view.t(message, title=item.title))
-            return HTTPFound(request.resource_url(context, "@@items"))
-    response = render_to_response(TEMPLATES + "items.pt", view.page(), request=request)
-    response.status_int = status
-    return response
+            title = params.get("title", "")
+            item_id = params.get("id", "").strip() or new_item_id(context, title)
+            item = store.create_item(
+                context,
+                item_id,
+                title=title,
+                description=params.get("description", ""),
+                allocated_hours=decimal_text(params.get("allocated_hours")) or "0",
+                status=params.get("status") or "proposed",
+            )
+            message = _("Development item “${title}” created.")
+        return view.t(message, title=item.title)
+
+    return form_page(view, "items.pt", apply)
