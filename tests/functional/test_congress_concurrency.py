@@ -43,7 +43,7 @@ def observable(board):
     }
 
 
-def set_up(app) -> list[tuple[str, dict]]:
+def set_up(app, groups=GROUPS) -> list[tuple[str, dict]]:
     admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
     app.post_json("/", {"@type": "Congress", "id": "tc", "title": "TC"}, headers=admin)
     app.post_json("/tc", {"@type": "Session", "id": "s", "title": "S"}, headers=admin)
@@ -51,7 +51,7 @@ def set_up(app) -> list[tuple[str, dict]]:
     app.post_json(SESSION, body, headers=admin)
     app.patch_json(SESSION, {"phase": "collaboration"}, headers=admin, status=204)
     scribes = []
-    for n in range(GROUPS):
+    for n in range(groups):
         res = app.post_json(f"{SESSION}/@join", {"venue": "v", "code": "k", "name": f"G{n}"})
         scribes.append((res.json["group"], bearer(res.json["token"])))
     return scribes

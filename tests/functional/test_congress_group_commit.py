@@ -8,24 +8,14 @@ from datetime import UTC, datetime
 
 from congress_site.congress.actions import Action, Counters, _SessionQueue, _Ticket
 from tests.conftest import ADMIN_PASSWORD, api_token, bearer
+from tests.functional.test_congress_concurrency import SESSION, set_up
 
-SESSION = "/tc/s"
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
 def make_session(app, groups=3) -> list[str]:
-    admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
-    app.post_json("/", {"@type": "Congress", "id": "tc", "title": "TC"}, headers=admin)
-    app.post_json("/tc", {"@type": "Session", "id": "s", "title": "S"}, headers=admin)
-    venue = {"@type": "Venue", "id": "v", "title": "V", "join_code": "K"}
-    app.post_json(SESSION, venue, headers=admin)
-    app.patch_json(SESSION, {"phase": "collaboration"}, headers=admin, status=204)
-    return [
-        app.post_json(f"{SESSION}/@join", {"venue": "v", "code": "k", "name": f"G{n}"}).json[
-            "group"
-        ]
-        for n in range(groups)
-    ]
+    """An open session with ``groups`` joined groups; their ids."""
+    return [group for group, _headers in set_up(app, groups)]
 
 
 def session_queue(site):
