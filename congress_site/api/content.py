@@ -29,6 +29,11 @@ def json_body(request, limit: int = MAX_JSON_BODY) -> dict:
     raw = request.body_file.read(limit + 1)
     if len(raw) > limit:
         raise ApiError(413, "too_large", f"the body is larger than {limit} bytes")
+    return json_object(raw)
+
+
+def json_object(raw: bytes) -> dict:
+    """A request body that must be a JSON object (empty: ``{}``); raises ``ApiError``."""
     import json
 
     try:

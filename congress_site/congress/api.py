@@ -61,13 +61,6 @@ def acting_group(request, session: Session) -> str:
     return group.id
 
 
-def etag_for(session: Session, now) -> tuple[str, object]:
-    """``(etag, phase_ends)``: revision + phase; the phase moves with the clock alone."""
-    board = session.proposals
-    phase, ends = board.phase_window(now)
-    return f'"{session.etag_salt}.{board.revision}.{phase}"', ends
-
-
 def state_headers(response, etag: str) -> None:
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = fastpath.CACHE_CONTROL
@@ -101,21 +94,14 @@ def proposals_get(context, request):
     now = utcnow()
     board = context.proposals
     if not subpath:
-        etag, ends = etag_for(context, now)
+        etag, ends = context.proposals_etag(now)
         fastpath.remember(request, etag, ends)
         if etag in fastpath.etags_in(request.headers.get("If-None-Match")):
             response = HTTPNotModified()
             state_headers(response, etag)
             return response
         state_headers(request.response, etag)
-        body = board.snapshot(now)
-        body["groups"] = len(context.active_groups())
-        body["names"] = {
-            gid: context.group_name(gid)
-            for item in body["items"]
-            for gid in (item["created_by"], item["edited_by"])
-        }
-        return body
+        return context.proposals_state(now)
     try:
         if len(subpath) == 1:
             return board.get(subpath[0]).to_dict()

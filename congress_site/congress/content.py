@@ -331,6 +331,31 @@ class Session(Container):
         group = self.groups.get(group_id)
         return group.name if group is not None else group_id
 
+    def item_group_names(self, items) -> dict[str, str]:
+        """The names of the groups that created or last edited the snapshot's ``items``."""
+        return {
+            gid: self.group_name(gid)
+            for item in items
+            for gid in (item["created_by"], item["edited_by"])
+        }
+
+    # What displays and scribe screens poll.
+
+    def proposals_etag(self, now: datetime) -> tuple[str, datetime | None]:
+        """``(etag, phase_ends)`` of the proposals' state: the revision and the phase (which
+        the schedule moves with the clock alone, without any write)."""
+        board = self.proposals
+        phase, ends = board.phase_window(now)
+        return f'"{self.etag_salt}.{board.revision}.{phase}"', ends
+
+    def proposals_state(self, now: datetime) -> dict:
+        """The body of ``GET @proposals``: the ranked board, the number of active groups and
+        the names of the groups its items name."""
+        body = self.proposals.snapshot(now)
+        body["groups"] = sum(1 for group in self.groups.values() if group.active)
+        body["names"] = self.item_group_names(body["items"])
+        return body
+
     def _group(self, group_id) -> Group:
         group = self.groups.get(group_id) if isinstance(group_id, str) else None
         if group is None or not group.active:

@@ -23,6 +23,9 @@ body is the same for every viewer (no labels, no per-user data).
 Anything else falls through to the normal view, which refreshes the entry; the tween
 records the transaction id it was read at.
 
+While scribes act, the entry is refreshed after each group commit by ``StatePublisher``,
+so the list is rendered once per commit, not once per display.
+
 The same tween also runs a session's joins and group changes one at a time *within this
 process*, from before the transaction begins to after it commits: 200 groups joining at
 once all write the session's groups, and run side by side most would conflict and be
@@ -33,17 +36,22 @@ RelStorage) remain, are few, and are resolved or retried as before.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
 from typing import NamedTuple
 
 from ..cache import is_anonymous
+from ..content.base import utcnow
+from ..security.policy import anonymous_permits
+from ..security.roles import VIEW
 
 SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
 # Caches may keep the state but must revalidate: a 304 is almost free.
 CACHE_CONTROL = "public, no-cache"
+JSON = "application/json"
 MAX_ENTRIES = 2000
 # Views whose writes touch a session's board or groups: the session path precedes them.
 WRITE_MARKERS = ("/@join", "/@groups")
@@ -95,6 +103,13 @@ class EtagCache:
                 self._entries.clear()
             self._entries[path] = entry
 
+    def put_if_newer(self, path: str, entry: Entry) -> None:
+        """Keep ``entry`` unless the entry there was read at a later transaction."""
+        with self._lock:
+            current = self._entries.get(path)
+            if current is None or current.tid <= entry.tid:
+                self._entries[path] = entry
+
     def add_body(self, path: str, entry: Entry, body: bytes, content_type: str) -> None:
         """Keep the body rendered for ``entry``, unless another request replaced the entry
         meanwhile (a newer state, or the same transaction after a phase boundary)."""
@@ -113,9 +128,32 @@ def etags_in(header: str | None) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
 
 
-def cache_key(environ) -> str:
-    """The path as the WSGI server gave it: the same string for the shortcut and the view."""
+def cache_key(environ) -> str | None:
+    """The path as the WSGI server gave it: the same string for the shortcuts and the
+    views. ``None`` (nothing cached, no shortcut) for a request with ``X-Vhm-Root``, which
+    makes Pyramid's traversal start elsewhere: the same path may be another resource."""
+    if "HTTP_X_VHM_ROOT" in environ:
+        return None
     return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+
+
+def proposals_path(environ) -> tuple[str, list[str]] | None:
+    """``(session path, segments after @proposals)`` of a ``<session>/@proposals...``
+    request, by its ``cache_key``."""
+    path = cache_key(environ)
+    index = path.find(SUFFIX) if path is not None else -1
+    if index <= 0:
+        return None
+    rest = path[index + len(SUFFIX) :]
+    if rest and not rest.startswith("/"):
+        return None
+    return path[:index], rest.split("/")[1:] if rest else []
+
+
+def session_path(environ) -> str | None:
+    """The URL path of the session a ``.../@proposals...`` request addresses, if it does."""
+    found = proposals_path(environ)
+    return found[0] if found is not None else None
 
 
 def current_entry(registry, path: str) -> Entry | None:
@@ -131,7 +169,6 @@ def current_entry(registry, path: str) -> Entry | None:
 
 
 def etag_tween_factory(handler, registry):
-    registry.congress_etag_cache = EtagCache()
     locks = SessionLocks()
 
     def tween(request):
@@ -157,7 +194,7 @@ def poll_shortcut(app, registry):
 
     def shortcut(environ, start_response):
         path = cache_key(environ)
-        if environ.get("REQUEST_METHOD") == "GET" and path.endswith(SUFFIX):
+        if environ.get("REQUEST_METHOD") == "GET" and path and path.endswith(SUFFIX):
             entry = current_entry(registry, path)
             if entry is not None:
                 headers = [("ETag", entry.etag), ("Cache-Control", CACHE_CONTROL)]
@@ -176,6 +213,43 @@ def poll_shortcut(app, registry):
     return shortcut
 
 
+class StatePublisher:
+    """Renders a watched session's state once per group commit, for every display.
+
+    While scribes act, almost every poll comes after a new commit, so the shared body of the
+    poll shortcut would be rendered again for nearly every poll, each time through the whole
+    framework. Instead, after each group commit the leader of the session's actions
+    (``actions``) renders the new state in a new read transaction, as the view would, and
+    puts it here: the displays' polls then all get it from the shortcut.
+
+    It is kept only for a session someone already polls (its path has an entry) and only
+    when a visitor without credentials may view the session, read in that same transaction,
+    so nothing a visitor could not see is handed out. Like the view's, the entry is valid
+    only while ``lastTransaction()`` is still the one read before that transaction began.
+    """
+
+    def __init__(self, cache: EtagCache):
+        self.cache = cache
+
+    def watching(self, session_paths) -> list[str]:
+        keys = [path + SUFFIX for path in session_paths]
+        return [key for key in keys if self.cache.get(key) is not None]
+
+    def publish(self, session, tid: bytes, keys: list[str]) -> None:
+        if not anonymous_permits(session, VIEW):
+            return
+        now = utcnow()
+        etag, ends = session.proposals_etag(now)
+        body = json.dumps(session.proposals_state(now)).encode()
+        entry = Entry(tid, etag, _valid_until(ends), body, JSON)
+        for key in keys:
+            self.cache.put_if_newer(key, entry)
+
+
+def _valid_until(phase_ends) -> float:
+    return phase_ends.timestamp() if phase_ends is not None else math.inf
+
+
 def remember(request, etag: str, phase_ends) -> None:
     """Called by the full view: this path's state at the recorded tid has ``etag``; the
     body it renders for an anonymous request is kept too (see the module's notes)."""
@@ -183,9 +257,10 @@ def remember(request, etag: str, phase_ends) -> None:
     cache = getattr(request.registry, "congress_etag_cache", None)
     if tid is None or cache is None:
         return
-    valid_until = phase_ends.timestamp() if phase_ends is not None else math.inf
     path = cache_key(request.environ)
-    entry = Entry(tid, etag, valid_until)
+    if path is None:
+        return
+    entry = Entry(tid, etag, _valid_until(phase_ends))
     cache.put(path, entry)
     if not is_anonymous(request):
         return
@@ -198,6 +273,8 @@ def remember(request, etag: str, phase_ends) -> None:
 
 
 def includeme(config):
+    cache = config.registry.congress_etag_cache = EtagCache()
+    config.registry.congress_commits.observers.append(StatePublisher(cache))
     config.registry.setdefault("konbit.wsgi_middleware", []).append(poll_shortcut)
     # Above pyramid_tm: the transaction id must be read before the view's connection opens,
     # and the session's write lock must cover the commit.

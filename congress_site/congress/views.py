@@ -220,18 +220,12 @@ class ScribeView(CongressView):
 
     def config(self, state) -> dict:
         t = self.t
-        from .api import etag_for
-
         return {
             "state": self.request.resource_url(self.context, "@proposals").rstrip("/"),
             "group": self.group.id,
-            "etag": etag_for(self.context, utcnow())[0],
+            "etag": self.context.proposals_etag(utcnow())[0],
             "items": state["items"],
-            "names": {
-                gid: self.context.group_name(gid)
-                for item in state["items"]
-                for gid in (item["created_by"], item["edited_by"])
-            },
+            "names": self.context.item_group_names(state["items"]),
             "revision": state["revision"],
             "phase": state["phase"],
             "phases": phase_labels(self.request.localizer),
@@ -322,11 +316,9 @@ def display(context, request):
         "offline": localizer.translate(_("Connection lost, retrying…")),
         "empty": localizer.translate(_("No proposals yet.")),
     }
-    from .api import etag_for
-
     config = {
         "state": request.resource_url(context, "@proposals").rstrip("/"),
-        "etag": etag_for(context, now)[0],
+        "etag": context.proposals_etag(now)[0],
         "phases": phases,
         "labels": labels,
     }

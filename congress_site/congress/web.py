@@ -27,6 +27,7 @@ def includeme(config):
 
     config.include(".actions")
     config.include(".fastpath")
+    config.include(".scribe_shortcut")
     config.add_subscriber(spread_retries, IBeforeRetry)
     config.scan(".api")
     config.scan(".views")

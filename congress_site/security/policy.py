@@ -140,10 +140,19 @@ def effective_roles(identity: Identity | None, context) -> set[str]:
     }
 
 
+_ACL = ACLHelper()
+
+
+def anonymous_permits(context, permission) -> bool:
+    """Whether a visitor without credentials has ``permission`` on ``context``: what
+    ``SecurityPolicy.permits`` answers for a request without an identity."""
+    return bool(_ACL.permits(context, _ANONYMOUS, permission))
+
+
 class SecurityPolicy:
     def __init__(self, get_site):
         self._get_site = get_site
-        self._acl = ACLHelper()
+        self._acl = _ACL
 
     def identity(self, request):
         # Pyramid asks for the identity at every permission check; work it

@@ -2,36 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import ADMIN_PASSWORD, MEMBER_PASSWORD, api_token, bearer
-
-SESSION = "/tc/paris"
-
-
-@pytest.fixture
-def admin(app):
-    return bearer(api_token(app, "admin", ADMIN_PASSWORD))
-
-
-@pytest.fixture
-def congress(app, admin):
-    """A congress, a session with two venues, left in preparation."""
-    app.post_json("/", {"@type": "Congress", "id": "tc", "title": "Techie Congress"}, headers=admin)
-    app.post_json(
-        "/tc",
-        {"@type": "Session", "id": "paris", "title": "Paris", "languages": ["fr", "en"]},
-        headers=admin,
-        status=201,
-    )
-    for vid, lang in (("salle-a", "fr"), ("online", "en")):
-        app.post_json(
-            SESSION,
-            {"@type": "Venue", "id": vid, "title": vid, "language": lang, "join_code": f"{vid}-42"},
-            headers=admin,
-            status=201,
-        )
-    return admin
+from tests.conftest import MEMBER_PASSWORD, api_token, bearer
+from tests.functional.conftest import SESSION
 
 
 def join(app, name, venue="salle-a", code=None, status=201):
@@ -46,12 +18,6 @@ def scribe(app, name, venue="salle-a") -> dict:
 
 def set_phase(app, admin, phase):
     app.patch_json(SESSION, {"phase": phase}, headers=admin, status=204)
-
-
-@pytest.fixture
-def open_session(app, congress):
-    set_phase(app, congress, "collaboration")
-    return congress
 
 
 # Content types --------------------------------------------------------------------------------

@@ -77,6 +77,37 @@ def test_an_action_that_breaks_fails_alone(app, site):
     ]
 
 
+def test_a_conflict_applies_the_group_again_on_fresh_state(app, site):
+    """Another writer (a request of another process) commits between the group's reading
+    and its commit: the group is applied again on top of it, and both changes stay."""
+    g1, g2, _ = make_session(app)
+    queue = session_queue(site)
+    meanwhile = []
+
+    class CommittedMeanwhile(str):
+        def strip(self, *args):
+            if not meanwhile:  # the first time only: the group's first attempt
+                with site.edit() as root:
+                    meanwhile.append(root["tc"]["s"].proposals.add(g2, "Elsewhere", NOW).id)
+            return super().strip(*args)
+
+    ticket = _Ticket(Action("add", g1, now=NOW, text=CommittedMeanwhile("Mine")))
+    queue._commit([ticket])
+    assert queue.counters.conflicts == 1 and queue.counters.commits == 1
+    assert meanwhile == ["p1"] and ticket.result.proposal["id"] == "p2"
+    items = app.get(f"{SESSION}/@proposals").json["items"]
+    assert sorted(i["text"] for i in items) == ["Elsewhere", "Mine"]
+    assert congress_transactions(site.db)[-1] == [
+        {
+            "kind": "add",
+            "group": g1,
+            "now": NOW.isoformat(),
+            "text": "Mine",
+            "session": "/tc/s",
+        }
+    ]
+
+
 def test_requests_arriving_together_share_commits_and_lose_nothing(app, site, wsgi_app):
     groups = make_session(app, groups=12)
     with site.edit() as root:

@@ -1,0 +1,140 @@
+"""The cheap path for scribe actions: a bearer-token action goes straight to its session's
+queue, without building a Pyramid request.
+
+During a live session scribe actions are the commonest write by far, and nearly all of the
+time each one costs goes to the framework around it (request, tweens, a transaction and a
+ZODB connection of its own, the identity, traversal, the renderer), not to the action,
+which ``actions`` applies and commits in groups on a connection of its own anyway. This WSGI
+shortcut in front of Pyramid takes only the plain case:
+
+* ``POST <session>/@proposals``, ``PATCH <session>/@proposals/<id>``, ``POST`` or
+  ``DELETE <session>/@proposals/<id>/@endorse``, with ``Authorization: Bearer <token>``
+  and, where one is needed, a JSON object body;
+* at a URL path where the full application has already found a session (and learned its
+  queue).
+
+The token is checked when the action is applied, in the transaction that commits it, by
+the same rule the API applies (``actions.token_group``). Everything else goes to the full
+application unchanged, which then gives every other answer (401, 403, 400, 404, 413):
+another path, credentials other than a bearer token, a body that is not a JSON object, a
+token that does not act for this session, or a failure that left the action uncommitted
+(a conflict that persisted, an unexpected error), which the full application runs again
+with its own retries. Answers the rules give (refusals, the new proposal) are the ones
+the API views give, made by the same functions.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from ..api import MAX_JSON_BODY
+from ..api.content import json_object
+from ..api.errors import ApiError, json_error
+from .actions import Action
+from .api import refused
+from .fastpath import proposals_path
+
+STATUS_LINES = {200: "200 OK", 201: "201 Created"}
+
+
+def route(environ) -> tuple[str, str, str | None] | None:
+    """``(session path, action kind, proposal id)`` for the requests this shortcut takes."""
+    found = proposals_path(environ)
+    if found is None:
+        return None
+    path, parts = found
+    # Pyramid drops empty segments and resolves dot segments: left to its traversal.
+    if not all(part and part not in (".", "..") and part.isascii() for part in parts):
+        return None
+    method = environ.get("REQUEST_METHOD")
+    if method == "POST" and not parts:
+        return path, "add", None
+    if method == "PATCH" and len(parts) == 1 and not parts[0].startswith("@"):
+        return path, "edit", parts[0]
+    if method in ("POST", "DELETE") and len(parts) == 2 and parts[1] == "@endorse":
+        return path, "endorse" if method == "POST" else "withdraw", parts[0]
+    return None
+
+
+def bearer(environ) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, when it is a plain token."""
+    scheme, _, value = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    token = value.strip()
+    if scheme.lower() != "bearer" or not token or any(c in token for c in ' ,="'):
+        return None
+    return token
+
+
+def read_body(environ) -> bytes | None:
+    """The request body, put back for the full application; ``None`` when too large or of
+    unknown length (the full application answers those)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length < 0 or length > MAX_JSON_BODY:
+        return None
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return raw
+
+
+def action_for(environ, commits):
+    """``(queue, action)`` when this shortcut takes the request, else ``None``."""
+    if environ.get("REQUEST_METHOD") not in ("POST", "PATCH", "DELETE"):
+        return None
+    found = route(environ)
+    token = bearer(environ) if found else None
+    if token is None:
+        return None
+    path, kind, proposal = found
+    queue = commits.queue_at(path)
+    if queue is None:
+        return None
+    fields = {}
+    if kind in ("add", "edit"):
+        raw = read_body(environ)
+        try:
+            data = json_object(raw) if raw is not None else None
+        except ApiError:
+            data = None
+        if data is None:
+            return None
+        fields["text"] = data.get("text")
+        if kind == "edit":
+            fields["base_version"] = data.get("base_version")
+    return queue, Action(kind, None, proposal=proposal, token=token, **fields)
+
+
+def scribe_shortcut(app, registry):
+    commits = registry.congress_commits
+
+    def shortcut(environ, start_response):
+        found = action_for(environ, commits)
+        if found is None:
+            return app(environ, start_response)
+        queue, action = found
+        try:
+            result = queue.submit(action)
+        except Exception:  # noqa: BLE001 - nothing was committed: the full app runs it again
+            return app(environ, start_response)
+        if result.deferred:
+            return app(environ, start_response)
+        if result.refusal is not None:
+            error = refused(result.refusal)
+            response = json_error(None, error.status, error.code, error.message, **error.extra)
+            return response(environ, start_response)
+        body = json.dumps(result.proposal).encode()
+        status = 201 if action.kind == "add" else 200
+        start_response(
+            STATUS_LINES[status],
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    return shortcut
+
+
+def includeme(config):
+    config.registry.setdefault("konbit.wsgi_middleware", []).append(scribe_shortcut)
