@@ -139,7 +139,7 @@ def seed(directory: str) -> str:
     return password
 
 
-def serve(port: int, uri: str, threads: int, secret: str, report_dir: str) -> None:
+def serve(port: int, uri: str, threads: int, secret: str, report_dir: str, settings: str) -> None:
     """Child process: one waitress process of the site. Several of them share the port
     (SO_REUSEPORT: the kernel spreads connections) and the database (through ZEO)."""
     from pyramid.paster import setup_logging
@@ -149,7 +149,11 @@ def serve(port: int, uri: str, threads: int, secret: str, report_dir: str) -> No
 
     # Log as production does (what is written costs time under load).
     setup_logging(str(Path(__file__).resolve().parent.parent / "production.ini"))
-    app = main({}, **{"zodbconn.uri": uri, "session.secret": secret, "session.secure": "false"})
+    app = main(
+        {},
+        **{"zodbconn.uri": uri, "session.secret": secret, "session.secure": "false"},
+        **json.loads(settings),
+    )
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -169,7 +173,7 @@ class Servers:
     """The site as the bench runs it: ``processes`` waitress processes on one port, over
     the FileStorage itself (one process) or a ZEO server in front of it (several)."""
 
-    def __init__(self, directory: str, processes: int, threads: int):
+    def __init__(self, directory: str, processes: int, threads: int, settings: dict):
         import secrets
 
         self.directory = directory
@@ -211,6 +215,7 @@ class Servers:
                         str(threads),
                         secret,
                         directory,
+                        json.dumps(settings),
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -527,18 +532,26 @@ def main(argv=None) -> int:
         "database through a ZEO server (on 2 cores this was slower: ZEO's own CPU)",
     )
     parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an application setting for the server, e.g. congress.commit_delay_ms=3",
+    )
+    parser.add_argument(
         "--serve",
-        nargs=5,
-        metavar=("PORT", "URI", "THREADS", "SECRET", "DIR"),
+        nargs=6,
+        metavar=("PORT", "URI", "THREADS", "SECRET", "DIR", "SETTINGS"),
         help=argparse.SUPPRESS,
     )
     args = parser.parse_args(argv)
+    settings = dict(item.split("=", 1) for item in args.setting)
     if args.serve:
         serve(int(args.serve[0]), args.serve[1], int(args.serve[2]), *args.serve[3:])
         return 0
 
     directory = tempfile.mkdtemp(prefix="congress-bench-")
-    servers = Servers(directory, args.processes, args.server_threads)
+    servers = Servers(directory, args.processes, args.server_threads, settings)
     try:
         return run(args, f"http://127.0.0.1:{servers.port}", servers)
     finally:
@@ -653,7 +666,7 @@ def run(args, base, servers: Servers) -> int:
         f"{args.duration:g} s, {args.scribe_threads} scribe threads, "
         f"{args.processes} waitress process(es) × {args.server_threads} threads"
         f"{' over ZEO' if args.processes > 1 else ''}, "
-        f"{os.cpu_count()} cores"
+        f"{os.cpu_count()} cores" + (f", settings {' '.join(args.setting)}" if args.setting else "")
     )
     print(f"joins: {args.groups} in {join_time:.2f} s ({args.groups / join_time:.0f}/s)")
     print(f"scribe actions: {actions} in {elapsed:.1f} s = {actions / elapsed:.0f} actions/s")

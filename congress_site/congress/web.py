@@ -26,8 +26,9 @@ def includeme(config):
     from . import content  # noqa: F401  (declares Congress, Session, Venue)
 
     config.include(".actions")
-    config.include(".fastpath")
+    # WSGI shortcuts: the last included is outermost, and polls are the commonest request.
     config.include(".scribe_shortcut")
+    config.include(".fastpath")
     config.add_subscriber(spread_retries, IBeforeRetry)
     config.scan(".api")
     config.scan(".views")
