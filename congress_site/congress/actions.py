@@ -46,7 +46,7 @@ import transaction
 from pyramid.traversal import resource_path
 from transaction.interfaces import NoTransaction, TransientError
 
-from ..content.base import utcnow
+from ..content.base import find_root, in_site, utcnow
 from .engine import EngineError, Stale
 from .fastpath import session_path
 
@@ -75,6 +75,7 @@ class Action:
     base_version: object = None
     now: datetime | None = None
     token: str | None = None
+    path: str | None = None  # with ``token``: the session's resource path the URL names
 
 
 @dataclass(frozen=True)
@@ -109,18 +110,16 @@ REMOVED = Refusal("forbidden", "this group was removed from the session")
 DEFERRED = Result(deferred=True)
 
 
-def token_group(session, token: str) -> str | None:
+def token_group(session, token: str, path: str | None = None) -> str | None:
     """The group a scribe token acts for in ``session``, if it does act here: a live scribe
-    token of this session, which is still in the site (a deleted session keeps its parent
-    pointer). The same rule as the API's ``acting_group``, without a request."""
-    node = session
-    while node.__parent__ is not None:
-        if node.__parent__.get(node.__name__) is not node:
-            return None
-        node = node.__parent__
-    tokens = getattr(node, "tokens", None)
-    record = tokens.lookup(token, "scribe") if tokens is not None else None
-    if record is None or record.get("session") != resource_path(session):
+    token of this session, which is still in the site and, when ``path`` is given (the
+    resource path the request's URL names), still at that path. The same rule as the API's
+    ``acting_group`` after traversal, without a request."""
+    here = resource_path(session)
+    if (path is not None and path != here) or not in_site(session):
+        return None
+    record = find_root(session).tokens.lookup(token, "scribe")
+    if record is None or record.get("session") != here:
         return None
     return record.get("group")
 
@@ -129,7 +128,7 @@ def apply(session, action: Action) -> Result:
     """Apply one action to ``session``'s board in the current transaction."""
     group = action.group
     if action.token is not None:
-        group = token_group(session, action.token)
+        group = token_group(session, action.token, action.path)
         if group is None:
             return DEFERRED
     resolved = session.resolve_group(group)
@@ -163,12 +162,13 @@ def apply(session, action: Action) -> Result:
 
 
 class _Ticket:
-    __slots__ = ("action", "result", "failure", "done")
+    __slots__ = ("action", "result", "failure", "settled", "done")
 
     def __init__(self, action: Action):
         self.action = action
         self.result: Result | None = None
         self.failure: BaseException | None = None
+        self.settled = False  # its result is final: committed, or changed nothing
         self.done = threading.Event()
 
 
@@ -199,7 +199,9 @@ class _SessionQueue:
         self.delay = delay  # seconds a leader waits before taking a group, when busy
         self.last_group = 0  # how many actions the last group had
         self.observers = observers  # told of each commit (see ``GroupCommits.observers``)
-        self.paths: set[str] = set()  # the URL paths the application found the session at
+        # (URL path, resource path) where the application found the session: read unlocked
+        # by leaders, so always replaced whole.
+        self.paths: frozenset[tuple[str, str]] = frozenset()
         self.lock = threading.Lock()
         self.waiting: list[_Ticket] = []
         self.leading = False
@@ -234,7 +236,9 @@ class _SessionQueue:
             self._commit(group)
         except BaseException as error:  # noqa: BLE001 - handed to every waiting request
             for ticket in group:
-                if ticket.failure is None:  # nothing of this group was committed
+                # A settled action keeps its result whatever fails afterwards: answering it
+                # with an error would have the client (or the shortcut) send it again.
+                if not ticket.settled and ticket.failure is None:
                     ticket.result, ticket.failure = None, error
         finally:
             # Whatever happened, answer the group and pass the lead on: a session whose
@@ -273,7 +277,10 @@ class _SessionQueue:
                             manager.commit()
                         else:
                             manager.abort()
-                        self.counters.add(commits=1 if records else 0, actions=len(pending))
+                        for ticket in pending:
+                            ticket.settled = True
+                        answered = sum(1 for t in pending if not t.result.deferred)
+                        self.counters.add(commits=1 if records else 0, actions=answered)
                         for ticket in group:  # answered: the publishing below is no one's wait
                             ticket.done.set()
                         if records:
@@ -302,14 +309,15 @@ class _SessionQueue:
     def _publish(self, connection, manager) -> None:
         """Let the observers (the poll cache) see the state just committed, read in a new
         transaction as any request would. Never raises: the group's actions are committed,
-        and a failure here must not make them look failed (and be sent again)."""
-        wanted = [(o, keys) for o in self.observers if (keys := o.watching(self.paths))]
-        if not wanted:
-            return
-        # Read before the new transaction begins: its snapshot is at least this recent, so
-        # it is exactly this state for as long as nothing newer is committed.
-        tid = self.db.lastTransaction()
+        and a failure here must not make them look failed."""
         try:
+            paths = self.paths
+            wanted = [(o, keys) for o in self.observers if (keys := o.watching(paths))]
+            if not wanted:
+                return
+            # Read before the new transaction begins: its snapshot is at least this recent,
+            # so it is exactly this state for as long as nothing newer is committed.
+            tid = self.db.lastTransaction()
             manager.begin()
             session = connection.get(self.oid)
             for observer, keys in wanted:
@@ -317,7 +325,10 @@ class _SessionQueue:
         except Exception:  # noqa: BLE001 - see above
             log.exception("publishing the state of session %r failed", self.oid)
         finally:
-            _abort_if_open(manager)
+            try:
+                _abort_if_open(manager)
+            except Exception:  # noqa: BLE001 - see above
+                log.exception("ending the publishing transaction failed")
 
 
 def _own_copy(error: BaseException) -> BaseException:
@@ -350,8 +361,8 @@ class GroupCommits:
         self._guard = threading.Lock()
         self.counters = Counters()
         # Told after each group commit, in a new read transaction on the leader's connection:
-        # ``watching(paths)`` names what it keeps for the session's URL paths (nothing: no
-        # read at all), ``publish(session, tid, keys)`` refreshes it.
+        # ``watching(paths)`` names what it keeps for the session's (URL path, resource path)
+        # pairs (nothing: no read at all), ``publish(session, tid, keys)`` refreshes it.
         self.observers: list = []
 
     def queue(self, session) -> _SessionQueue:
@@ -369,8 +380,8 @@ class GroupCommits:
         return queue
 
     def perform(self, session, action: Action, path: str | None = None) -> Result:
-        """Apply ``action``; ``path``, when given, is the URL path the application found
-        ``session`` at (the shortcut sends that path's actions straight to its queue)."""
+        """Apply ``action``; ``path``, when given, is the canonical URL path the application
+        found ``session`` at (the shortcut sends that path's actions to its queue)."""
         if action.kind not in KINDS:
             raise ValueError(f"unknown action {action.kind!r}")
         queue = self.queue(session)
@@ -380,21 +391,23 @@ class GroupCommits:
                     self._paths.clear()
                 previous = self._paths.get(path)
                 if previous is not None:
-                    previous.paths = previous.paths - {path}
+                    previous.paths = frozenset(p for p in previous.paths if p[0] != path)
                 self._paths[path] = queue
-                queue.paths = queue.paths | {path}  # replaced whole: leaders read it unlocked
+                queue.paths = queue.paths | {(path, resource_path(session))}
         return queue.submit(action)
 
     def queue_at(self, path: str) -> _SessionQueue | None:
-        """The queue of the session last found at URL path ``path``. The path may have
-        been renamed or reused since: ``apply`` checks the token against the session."""
+        """The queue of the session last found at URL path ``path``. It may have been moved
+        or deleted since: ``apply`` checks that the path still leads to it."""
         return self._paths.get(path)
 
 
 def perform(request, session, action: Action) -> Result:
     """Apply ``action`` to ``session`` with the scribe actions running at the same time."""
+    path = session_path(request.environ)
+    canonical = request.environ.get("SCRIPT_NAME", "") + resource_path(session)
     return request.registry.congress_commits.perform(
-        session, action, path=session_path(request.environ)
+        session, action, path=path if path == canonical else None
     )
 
 

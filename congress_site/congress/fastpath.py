@@ -42,8 +42,10 @@ import threading
 import time
 from typing import NamedTuple
 
+from pyramid.traversal import resource_path
+
 from ..cache import is_anonymous
-from ..content.base import utcnow
+from ..content.base import in_site, utcnow
 from ..security.policy import anonymous_permits
 from ..security.roles import VIEW
 
@@ -231,12 +233,17 @@ class StatePublisher:
     def __init__(self, cache: EtagCache):
         self.cache = cache
 
-    def watching(self, session_paths) -> list[str]:
-        keys = [path + SUFFIX for path in session_paths]
-        return [key for key in keys if self.cache.get(key) is not None]
+    def watching(self, session_paths) -> list[tuple[str, str]]:
+        """``(cache key, resource path)`` of the session's URL paths someone polls."""
+        keys = [(url + SUFFIX, resource) for url, resource in session_paths]
+        return [(key, resource) for key, resource in keys if self.cache.get(key) is not None]
 
-    def publish(self, session, tid: bytes, keys: list[str]) -> None:
-        if not anonymous_permits(session, VIEW):
+    def publish(self, session, tid: bytes, keys: list[tuple[str, str]]) -> None:
+        # Only where the session still is: after a move or a deletion its old URL is
+        # another resource's, or nothing (the view answers there).
+        here = resource_path(session)
+        keys = [key for key, resource in keys if resource == here]
+        if not keys or not in_site(session) or not anonymous_permits(session, VIEW):
             return
         now = utcnow()
         etag, ends = session.proposals_etag(now)

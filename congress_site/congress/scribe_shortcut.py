@@ -69,6 +69,8 @@ def bearer(environ) -> str | None:
 def read_body(environ) -> bytes | None:
     """The request body, put back for the full application; ``None`` when too large or of
     unknown length (the full application answers those)."""
+    if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+        return None  # a body of unknown length (waitress always gives one)
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -92,7 +94,12 @@ def action_for(environ, commits):
     queue = commits.queue_at(path)
     if queue is None:
         return None
-    fields = {}
+    # The resource path the URL names (as traversal reads it): the session must still be there.
+    fields = {
+        "proposal": proposal,
+        "token": token,
+        "path": path[len(environ.get("SCRIPT_NAME", "")) :],
+    }
     if kind in ("add", "edit"):
         raw = read_body(environ)
         try:
@@ -104,7 +111,7 @@ def action_for(environ, commits):
         fields["text"] = data.get("text")
         if kind == "edit":
             fields["base_version"] = data.get("base_version")
-    return queue, Action(kind, None, proposal=proposal, token=token, **fields)
+    return queue, Action(kind, None, **fields)
 
 
 def scribe_shortcut(app, registry):

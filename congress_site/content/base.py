@@ -188,6 +188,16 @@ def find_root(resource) -> SiteRoot:
     return resource
 
 
+def in_site(resource) -> bool:
+    """Whether ``resource`` is still where its parents say: a deleted or moved object keeps
+    its ``__parent__`` and ``__name__``, but its parent no longer holds it under that name."""
+    while resource.__parent__ is not None:
+        if resource.__parent__.get(resource.__name__) is not resource:
+            return False
+        resource = resource.__parent__
+    return True
+
+
 def resource_path_tuple(resource) -> tuple[str, ...]:
     names = []
     while resource is not None and resource.__parent__ is not None:

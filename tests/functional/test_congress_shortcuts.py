@@ -134,13 +134,48 @@ def test_refusals_are_the_apis(app, open_session, shortcut, pyramid, behind):
     assert behind.reached == []
 
 
-def test_a_removed_group_is_refused_by_the_shortcut(app, open_session, shortcut, behind):
+def test_a_removed_groups_token_is_left_to_the_application(app, open_session, shortcut, behind):
     a, b = scribe(app, "A"), scribe(app, "B")
     learned(app, a["h"])
     app.delete(f"{SESSION}/@groups/{b['group']}", headers=open_session, status=204)
     # Removing a group revokes its tokens: the full application answers for the token.
     shortcut.post_json(f"{URL}/p1/@endorse", {}, headers=b["h"], status=418)
-    assert app.post_json(f"{URL}/p1/@endorse", {}, headers=b["h"], status=401)
+    assert len(behind.reached) == 1
+    res = app.post_json(f"{URL}/p1/@endorse", {}, headers=b["h"], status=401)
+    assert res.json["error"] == "unauthorized"
+
+
+def test_only_the_canonical_path_is_learned(app, open_session):
+    """Pyramid finds the session at ``/tc//paris`` too; only its own path is learned."""
+    a = scribe(app, "A")
+    app.post_json("/tc//paris/@proposals", {"text": "Odd path"}, headers=a["h"], status=201)
+    commits = app.app.registry.congress_commits
+    assert commits.queue_at("/tc//paris") is None and commits.queue_at(SESSION) is None
+    learned(app, a["h"])
+    queue = commits.queue_at(SESSION)
+    assert queue is not None and queue.paths == {(SESSION, SESSION)}
+
+
+def test_a_failure_after_the_commit_never_applies_an_action_twice(app, open_session, shortcut):
+    """Once an action is committed it keeps its answer, whatever fails afterwards: else the
+    shortcut would hand the request to the full application, which would apply it again."""
+    a = scribe(app, "A")
+    learned(app, a["h"])
+    app.get(URL)  # watched: each commit is published
+
+    class Broken:
+        def watching(self, paths):
+            raise RuntimeError("an observer that fails")
+
+    observers = app.app.registry.congress_commits.observers
+    observers.append(Broken())
+    try:
+        shortcut.post_json(URL, {"text": "Once only"}, headers=a["h"], status=201)
+        app.post_json(URL, {"text": "Once too"}, headers=a["h"], status=201)
+    finally:
+        observers.pop()
+    texts = [i["text"] for i in app.get(URL).json["items"]]
+    assert sorted(texts) == ["First idea", "Once only", "Once too"]
 
 
 def test_what_the_shortcut_leaves_to_the_application(app, open_session, shortcut, behind):
@@ -186,12 +221,28 @@ def test_what_the_shortcut_leaves_to_the_application(app, open_session, shortcut
 
 
 def test_a_moved_session_is_left_to_traversal(app, site, open_session, shortcut, behind):
+    """After a move, the old URL names nothing: neither the old tokens nor new ones act
+    there, and displays of the old URL are not fed the moved session's state."""
     a = scribe(app, "A")
     learned(app, a["h"])
+    app.get(URL)  # a display polls the session at its old address
     with site.edit() as root:
         operations.move(root["tc"]["paris"], root["tc"], "lyon", "admin")
     shortcut.post(f"{URL}/p1/@endorse", headers=a["h"], status=418)
     app.post(f"{URL}/p1/@endorse", headers=a["h"], status=404)
+    joined = app.post_json(
+        "/tc/lyon/@join", {"venue": "salle-a", "code": "salle-a-42", "name": "New"}
+    ).json
+    new = {"Authorization": f"Bearer {joined['token']}"}
+    shortcut.post(f"{URL}/p1/@endorse", headers=new, status=418)
+    app.post(f"{URL}/p1/@endorse", headers=new, status=404)
+    # Acting where the session now is publishes nothing under the old address.
+    app.post_json("/tc/lyon/@proposals/p1/@endorse", {}, headers=new, status=200)
+    polls = TestApp(poll_shortcut(behind, app.app.registry), extra_environ=ENV)
+    behind.reached.clear()
+    polls.get(URL, status=418)
+    assert len(behind.reached) == 1
+    app.get(URL, status=404)
 
 
 def test_a_deleted_session_is_left_to_traversal(app, open_session, shortcut, behind):
