@@ -21,6 +21,9 @@ token that does not act for this session, or a failure that left the action unco
 (a conflict that persisted, an unexpected error), which the full application runs again
 with its own retries. Answers the rules give (refusals, the new proposal) are the ones
 the API views give, made by the same functions.
+
+So a bearer-token scribe action has two ways in, this one and the views in ``api``: a check
+added to the views for scribe actions belongs in ``actions.apply`` (or ``token_group``) too.
 """
 
 from __future__ import annotations
