@@ -10,7 +10,8 @@ Members folder (``/members``):
   GET/POST @interventions                   {minutes, category, description, item_id?, date?}
   POST @intervention-reversals              {reverses, date?, reason}      sysadmin, coordinators
   GET  @credit, PUT @credit/<YYYY-MM>       {hours, hourly_rate, development_hours?, rates?,
-                                             server_cost?}                            coordinators
+                                             server_cost?} (replaces the month's record:
+                                             no server_cost, none for the month)      coordinators
   GET  @items, POST @items, PUT @items/<id> {id, title, allocated_hours?, status?, description?}
   GET  @close, POST @close {month}          closed months with hashes; close the next month
 

@@ -271,8 +271,9 @@ def set_credit(
     rates: object = None,
     server_cost: object = None,
 ) -> MonthCredit:
-    """Create or replace the time-credit record of an open month. ``rates`` maps a
-    currency to the CAD value of one unit as a decimal string (``{"EUR": "1.50"}``)."""
+    """Create or replace the time-credit record of an open month, its server cost
+    included: ``None`` leaves the month without one. ``rates`` maps a currency to the CAD
+    value of one unit as a decimal string (``{"EUR": "1.50"}``)."""
     ensure_open(month, ClosedMonths(folder), field="month")
     exchange = []
     for code, value in (rates or {}).items():
@@ -292,6 +293,8 @@ def set_credit(
     folder.credits[str(month)] = credit
     if cost is not None:
         folder.server_costs[str(month)] = cost
+    else:  # replaced as a whole: a cleared field or an absent key removes it
+        folder.server_costs.pop(str(month), None)
     return credit
 
 

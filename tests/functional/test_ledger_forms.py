@@ -390,6 +390,12 @@ def test_credit_form_saves_a_month_and_edits_an_open_one(coordinator, ledger):
     form["hours"] = "14"
     form.submit().follow()
     assert credits(ledger)[APR][0] == 840
+    # Emptying the server cost field removes the month's server cost.
+    form = coordinator.get("/members/@@close", {"month": APR}).forms["credit-form"]
+    form["server_cost"] = ""
+    form.submit().follow()
+    saved = credits(ledger)
+    assert saved[APR][0] == 840 and "cost 2026-04" not in saved
 
 
 @pytest.mark.parametrize(

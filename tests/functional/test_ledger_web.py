@@ -383,6 +383,19 @@ def test_credit_items_and_subscriptions_api(app, admin, marie):
         headers=admin,
     )
     assert res.json["minutes_bought"] == 750 and res.json["cost"] == "812.50"
+    # PUT replaces the month's record: with a server cost, then without one.
+    body = {
+        "hours": "12.5",
+        "hourly_rate": "65.00",
+        "development_hours": "5",
+        "rates": {"EUR": "1.45"},
+        "server_cost": "40.00",
+    }
+    res = app.put_json("/members/@credit/2026-04", body, headers=admin)
+    assert res.json["server_cost"] == "40.00"
+    del body["server_cost"]
+    res = app.put_json("/members/@credit/2026-04", body, headers=admin)
+    assert res.json["server_cost"] is None
     bad = app.put_json(
         "/members/@credit/2026-04",
         {"hours": "-1", "hourly_rate": "65.00"},
