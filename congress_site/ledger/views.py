@@ -462,7 +462,7 @@ def log_page(context, request):
             )
         except LedgerError as exc:
             view.errors = {exc.field: exc.message}
-            status = 400
+            status = error_status(exc)
         else:
             alert_after_logging(request, context, entry.month)
             view.flash(

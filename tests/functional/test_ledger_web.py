@@ -486,7 +486,7 @@ def test_log_screen_logs_with_defaults_and_remembers_choices(app, ledger):
         assert entry.date == store.today()
 
 
-def test_log_screen_errors_are_400_and_keep_the_input(app, ledger):
+def test_log_screen_errors_are_4xx_and_keep_the_input(app, ledger):
     browser_login(app, "sysadmin", PASSWORD)
     page = app.get("/members/@@log")
     res = app.post(
@@ -495,6 +495,20 @@ def test_log_screen_errors_are_400_and_keep_the_input(app, ledger):
         status=400,
     )
     assert "1440" in res.text and 'value="Too long"' in res.text
+    # A closed month is a conflict, as on the other forms and in the API.
+    with ledger.edit() as root:
+        store.close(root["members"], Month(2026, 1), "admin")
+    res = app.post(
+        "/members/@@log",
+        {
+            "csrf_token": csrf_from(page),
+            "description": "Late",
+            "minutes": "10",
+            "date": "2026-01-20",
+        },
+        status=409,
+    )
+    assert 'value="Late"' in res.text and "record a correction in an open month" in res.text
     app.post("/members/@@log", {"description": "no csrf", "minutes": "10"}, status=400)
     with ledger.edit() as root:
         assert len(root["members"].time_entries) == 0
