@@ -33,7 +33,8 @@ import json
 
 from ..api import MAX_JSON_BODY
 from ..api.content import json_object
-from ..api.errors import ApiError, json_error
+from ..api.errors import ApiError, api_error
+from ..security.policy import bearer_in
 from .actions import Action
 from .api import refused
 from .fastpath import proposals_path
@@ -60,15 +61,6 @@ def route(environ) -> tuple[str, str, str | None] | None:
     return None
 
 
-def bearer(environ) -> str | None:
-    """The token of ``Authorization: Bearer <token>``, when it is a plain token."""
-    scheme, _, value = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-    token = value.strip()
-    if scheme.lower() != "bearer" or not token or any(c in token for c in ' ,="'):
-        return None
-    return token
-
-
 def read_body(environ) -> bytes | None:
     """The request body, put back for the full application; ``None`` when too large or of
     unknown length (the full application answers those)."""
@@ -90,8 +82,8 @@ def action_for(environ, commits):
     if environ.get("REQUEST_METHOD") not in ("POST", "PATCH", "DELETE"):
         return None
     found = route(environ)
-    token = bearer(environ) if found else None
-    if token is None:
+    token = bearer_in(environ.get("HTTP_AUTHORIZATION")) if found else None
+    if not token:
         return None
     path, kind, proposal = found
     queue = commits.queue_at(path)
@@ -132,9 +124,8 @@ def scribe_shortcut(app, registry):
         if result.deferred:
             return app(environ, start_response)
         if result.refusal is not None:
-            error = refused(result.refusal)
-            response = json_error(None, error.status, error.code, error.message, **error.extra)
-            return response(environ, start_response)
+            # The answer the API's exception view gives for the same refusal.
+            return api_error(refused(result.refusal), None)(environ, start_response)
         body = json.dumps(result.proposal).encode()
         status = 201 if action.kind == "add" else 200
         start_response(

@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from webob.descriptors import parse_auth
 
 from .roles import group_principal, role_principal, user_principal
 
@@ -43,11 +44,17 @@ class Identity:
         return self.user is not None
 
 
-def bearer_token(request) -> str | None:
-    auth = request.authorization
+def bearer_in(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, parsed as webob parses
+    ``request.authorization`` (also for the WSGI shortcuts, which have no request)."""
+    auth = parse_auth(header) if header is not None else None
     if auth and auth.authtype.lower() == "bearer" and isinstance(auth.params, str):
         return auth.params.strip()
     return None
+
+
+def bearer_token(request) -> str | None:
+    return bearer_in(request.environ.get("HTTP_AUTHORIZATION"))
 
 
 def _user_identity(users, login, via_token=False, token=None) -> Identity | None:
