@@ -55,9 +55,11 @@ def set_up(app, groups=GROUPS) -> list[tuple[str, dict]]:
     return scribes
 
 
-def run_scribes(apps, scribes):
-    """One thread per group, spread over ``apps``; returns (errors, answers seen)."""
-    start = threading.Barrier(len(scribes))
+def run_scribes(apps, scribes, lockstep=False):
+    """One thread per group, spread over ``apps``; returns (errors, answers seen). With
+    ``lockstep`` every thread starts each step together, so each app acts in every step
+    (in one test process, one app's busy threads can otherwise starve the other's)."""
+    start = threading.Barrier(len(scribes), timeout=60)
     errors, statuses = [], Counter()
     lock = threading.Lock()
 
@@ -68,6 +70,8 @@ def run_scribes(apps, scribes):
         try:
             start.wait()
             for step in range(ACTIONS):
+                if lockstep and step:
+                    start.wait()
                 items = app.get(f"{SESSION}/@proposals").json["items"]
                 kind = rng.choices(["add", "edit", "endorse", "withdraw"], [2, 2, 5, 2])[0]
                 if kind == "add" or not items:
@@ -162,9 +166,7 @@ def test_two_processes_over_zeo_interleave_and_lose_nothing(tmp_path):
         env = {"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1"}
         clients = [TestApp(a, extra_environ=env) for a in apps]
         scribes = set_up(clients[0])
-        for client in clients:  # as running processes are: their ZEO caches warm
-            client.get(f"{SESSION}/@proposals")
-        errors, statuses = run_scribes(clients, scribes)
+        errors, statuses = run_scribes(clients, scribes, lockstep=True)
     finally:
         for a in apps:
             a.registry._zodb_databases[""].close()
@@ -176,9 +178,9 @@ def test_two_processes_over_zeo_interleave_and_lose_nothing(tmp_path):
         board = site_from_zodb_root(conn.root(), create=False)["tc"]["s"].proposals
         check(storage_db, lambda: board, errors, statuses)
         conn.close()
-        # Both processes wrote the one board, their commits interleaved (each had to build
-        # on the other's). Whether any conflict happened on the way depends on timing: the
-        # group commit's retry is tested on its own (test_congress_group_commit).
+        # Both processes wrote the one board in every step, their commits interleaved (each
+        # had to build on the other's). Whether any conflict happened on the way depends on
+        # timing: the group commit's retry is tested on its own (test_congress_group_commit).
         process_of = {group: n % len(apps) for n, (group, _headers) in enumerate(scribes)}
         writers = [
             process_of[actions[0]["group"]]
