@@ -40,8 +40,8 @@ run: site-deps venv
 	$(BIN)/pserve $(INI)
 
 lint: venv
-	$(BIN)/ruff check congress_site tests bench
-	$(BIN)/ruff format --check congress_site tests bench
+	$(BIN)/ruff check congress_site tests bench plugins
+	$(BIN)/ruff format --check congress_site tests bench plugins
 
 unit: venv
 	$(BIN)/pytest -q tests/unit

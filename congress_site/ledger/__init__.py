@@ -16,7 +16,6 @@ Modules, in dependency order:
                     DevelopmentItem, check_new_time_entry, parse_hours.
 * ``closing``       summarize_month, close_month -> ClosedMonth, verify_chain.
 * ``statement``     statement(...) -> Statement (to_json_dict()).
-* ``members_file``  parse_members_yaml / parse_members_data -> MembersFile.
 
 Typical flow of the web layer: validate a new entry with ``check_new_entry`` /
 ``check_new_time_entry`` (O(1) lookups into its own indexes) before appending it; close
@@ -45,7 +44,6 @@ from .errors import (
     InvalidMinutes,
     InvalidMonth,
     LedgerError,
-    MembersFileError,
     MonthClosed,
     UnknownCurrency,
 )
@@ -95,7 +93,6 @@ __all__ = [
     "ItemUsage",
     "LedgerError",
     "MemberPart",
-    "MembersFileError",
     "Money",
     "Month",
     "MonthClosed",

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from pyramid.paster import get_appsettings
 
+from ..members.file import MembersFileError, parse_members_yaml
 from ..scripts.db import site_transaction
 from . import store
 from .alert_mail import command_alert_sender
 from .alerts import notify_new_alerts
-from .errors import LedgerError, MembersFileError
-from .members_file import parse_members_yaml
+from .errors import LedgerError
 from .models import CONTACT_ROLE, MEMBER_ROLE
 from .timecredit import CATEGORIES
 

@@ -63,15 +63,3 @@ class MonthClosed(LedgerError):
     """A write was attempted into a closed (frozen) month. Map to HTTP 409."""
 
     code = "month_closed"
-
-
-class MembersFileError(LedgerError):
-    """The members file is invalid; ``errors`` holds every problem found, in file order."""
-
-    code = "invalid_members_file"
-
-    def __init__(self, errors: list[LedgerError]) -> None:
-        self.errors = tuple(errors)
-        lines = "\n".join(f"- {e.message}" for e in self.errors)
-        super().__init__("", f"{len(self.errors)} problem(s) in the members file:\n{lines}")
-        self.field = self.errors[0].field if self.errors else ""

@@ -8,10 +8,14 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
 from ..content.base import utcnow
+from ..members.rules import login_problem
 from .passwords import hash_password, needs_rehash, verify_password
 from .roles import GLOBAL_ROLES
 
-LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+# Logins follow the one rule of the konbit (members.rules.login_problem): a person of
+# the members file and a local account are the same kind of login. Group ids are
+# site-only names.
+GROUP_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 
 
 class UserError(ValueError):
@@ -64,8 +68,9 @@ class UserFolder(Persistent):
 
     def add_user(self, login, password, fullname="", email="", roles=()) -> User:
         login = login.strip().lower()
-        if not LOGIN_RE.match(login):
-            raise UserError(f"'{login}' is not a valid login")
+        problem = login_problem(login)
+        if problem:
+            raise UserError(f"'{login}' is not a valid login: {problem}")
         if login in self.users:
             raise UserError(f"the login '{login}' is taken")
         unknown = set(roles) - set(GLOBAL_ROLES)
@@ -87,7 +92,7 @@ class UserFolder(Persistent):
             self.emails[user.email] = user.login
 
     def add_group(self, group_id: str, title: str = "", roles=()) -> Group:
-        if not LOGIN_RE.match(group_id):
+        if not GROUP_ID_RE.match(group_id):
             raise UserError(f"'{group_id}' is not a valid group id")
         if group_id in self.groups:
             raise UserError(f"the group '{group_id}' exists")

@@ -13,9 +13,10 @@ from pyramid.view import exception_view_config, notfound_view_config, view_confi
 from ..catalog import walk
 from ..content.base import SiteRoot
 from ..i18n import _
+from ..members.rules import login_problem
 from ..security.passwords import password_problems
 from ..security.roles import GLOBAL_ROLES, MANAGE, VIEW
-from ..security.users import LOGIN_RE, UserError
+from ..security.users import GROUP_ID_RE, UserError
 from .content import BaseView
 from .forms import make_form, validate
 
@@ -82,9 +83,14 @@ class AddUserSchema(colander.Schema):
     )
 
 
-def _new_id_problem(value: str, taken, taken_message):
-    """Why `value` cannot be a new login or group id, or None."""
-    if not LOGIN_RE.match(value):
+def _new_id_problem(value: str, taken, taken_message, login: bool = True):
+    """Why `value` cannot be a new login (or group id), or None."""
+    if login and login_problem(value):
+        return _(
+            "Use 2 to 32 lowercase letters, digits, '.', '_' or '-', starting with a "
+            "letter and ending with a letter or digit."
+        )
+    if not login and not GROUP_ID_RE.match(value):
         return _("Use 2 to 64 lowercase letters, digits, '.', '_', '@' or '-'.")
     return taken_message if taken(value) else None
 
@@ -209,7 +215,9 @@ def _new_group_validator(users):
     def check(node, value):
         exc = colander.Invalid(node)
         gid = value["group_id"].strip().lower()
-        problem = _new_id_problem(gid, users.groups.__contains__, _("This group exists."))
+        problem = _new_id_problem(
+            gid, users.groups.__contains__, _("This group exists."), login=False
+        )
         if problem:
             exc["group_id"] = problem
         unknown = [m for m in _split_logins(value["members"]) if users.get(m) is None]

@@ -119,7 +119,7 @@ def test_import_members_reports_file_errors(ini, tmp_path, capsys):
     )
     assert main([ini, "import-members", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "konbit_members[0].currency" in err and "2026-13" in err
+    assert "konbit_members[x].currency" in err and "2026-13" in err
     assert main([ini, "import-members", str(tmp_path / "missing.yml")]) == 2
 
 

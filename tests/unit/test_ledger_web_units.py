@@ -20,7 +20,7 @@ from congress_site.ledger.months import Month
 from congress_site.site import new_site
 
 PURE = (
-    "checks", "closing", "entries", "errors", "members_file", "money", "months", "rounding",
+    "checks", "closing", "entries", "errors", "money", "months", "rounding",
     "statement", "subscriptions", "timecredit", "charts", "display", "alerts",
 )  # fmt: skip
 LEDGER = Path(__file__).resolve().parents[2] / "congress_site" / "ledger"
