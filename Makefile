@@ -9,15 +9,17 @@ STAMP := $(VENV)/.installed
 INI ?= development.ini
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the site and its tests use: WeasyPrint's libraries and fonts,
-# Chromium for browser tests, gettext-free i18n (Babel compiles catalogs).
-DEB_SITE := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
-DEB_TEST := chromium wrk poppler-utils
+# OpenLDAP's headers to build python-ldap; Chromium for browser tests, slapd for
+# the directory tests (a real one, started by the fixtures); gettext-free i18n
+# (Babel compiles catalogs).
+DEB_SITE := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core libldap2-dev libsasl2-dev
+DEB_TEST := chromium wrk poppler-utils slapd ldap-utils
 DEB_MOLECULE := docker.io debootstrap
 
 .PHONY: run test venv system-deps site-deps lint unit functional browser ansible-lint \
         ansible-syntax molecule molecule-prepare translations i18n bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | site-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
@@ -68,6 +70,10 @@ molecule-prepare:
 
 molecule: venv molecule-prepare
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s default
+
+# One scenario while working on a service, e.g. `make molecule-directory`.
+molecule-%: venv molecule-prepare
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s $*
 
 test: venv system-deps lint unit functional browser ansible-lint ansible-syntax molecule
 

@@ -10,6 +10,7 @@ from ..cache import mark_cacheable
 from ..content import operations
 from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
+from ..security.directory import from_registry
 from ..security.login import attempt_login, client_address
 from ..security.roles import DELETE, EDIT, VIEW, VIEW_HISTORY
 from ..security.tokens import API_TOKEN_LIFETIME
@@ -119,11 +120,15 @@ def api_login(context, request):
     login, password = data.get("login"), data.get("password")
     if not isinstance(login, str) or not isinstance(password, str):
         raise ApiError(400, "bad_request", 'send {"login": "...", "password": "..."}')
-    result = attempt_login(request.site, login, password, client_address(request))
+    result = attempt_login(
+        request.site, login, password, client_address(request), from_registry(request.registry)
+    )
     if result.retry_after:
         raise ApiError(
             429, "throttled", "too many failed attempts", retry_after=int(result.retry_after) + 1
         )
+    if result.unavailable:
+        raise ApiError(503, "directory_unavailable", "the directory does not answer; try again")
     if not result.ok:
         raise ApiError(401, "login_failed", "wrong login or password")
     token = request.site.tokens.issue("api", API_TOKEN_LIFETIME, login=result.user.login)

@@ -106,10 +106,11 @@ def cmd_import_members(db, args):
     except MembersFileError as exc:
         raise CommandError(exc.message) from exc
     report: list[str] = []
+    directory = bool((get_appsettings(args.ini).get("security.directory_url") or "").strip())
     try:
         with site_transaction(db, f"import-members {path.name}") as site:
             try:
-                import_members(site, members_file, report)
+                import_members(site, members_file, report, directory=directory)
             except LedgerError as exc:
                 raise CommandError(f"{exc.message} (nothing was imported)") from exc
             if args.dry_run:
@@ -119,9 +120,16 @@ def cmd_import_members(db, args):
     print("\n".join(report) if report else "nothing to do")
 
 
-def import_members(site, members_file, report: list[str]) -> dict[str, int]:
+def import_members(
+    site, members_file, report: list[str], directory: bool = False
+) -> dict[str, int]:
     """Create or update every member of the file; never duplicates. Appends one line per
-    change to ``report``; raises a LedgerError (and the caller aborts) on a refused change."""
+    change to ``report``; raises a LedgerError (and the caller aborts) on a refused change.
+
+    With a directory (``security.directory_url``), contacts are the directory's persons:
+    they get a site record without a password of its own and log in with their one
+    directory password. Without one, they get a local account with a random password,
+    printed once."""
     from ..content import operations
 
     counts = {"created": 0, "updated": 0, "unchanged": 0, "users": 0}
@@ -159,7 +167,7 @@ def import_members(site, members_file, report: list[str]) -> dict[str, int]:
                 changes.append("subscriptions updated" if changes != ["created"] else "")
         except LedgerError as exc:
             raise LedgerError(f"{record.id}.subscriptions", exc.detail, code=exc.code) from exc
-        changes.extend(_sync_contacts(site, member, record, report, counts))
+        changes.extend(_sync_contacts(site, member, record, report, counts, directory))
         changes = [c for c in changes if c]
         if changes:
             if "created" not in changes:
@@ -178,14 +186,19 @@ def import_members(site, members_file, report: list[str]) -> dict[str, int]:
     return counts
 
 
-def _sync_contacts(site, member, record, report, counts) -> list[str]:
+def _sync_contacts(site, member, record, report, counts, directory=False) -> list[str]:
     from ..content import operations
 
     changes = []
     contacts = [p for p in record.persons if p.contact]
     for person in contacts:
         user = site.users.get(person.login)
-        if user is None:
+        if user is None and directory:
+            site.users.sync_directory_user(person.login, person.name, person.email, [MEMBER_ROLE])
+            site.audit.add("user_added", ACTOR, None, login=person.login, roles=[MEMBER_ROLE])
+            counts["users"] += 1
+            report.append(f"user {person.login}: created (logs in with the directory password)")
+        elif user is None:
             password = secrets.token_urlsafe(12)
             site.users.add_user(person.login, password, person.name, person.email, [MEMBER_ROLE])
             site.audit.add("user_added", ACTOR, None, login=person.login, roles=[MEMBER_ROLE])

@@ -21,8 +21,50 @@ def wiki_group(name: str) -> str:
     return f"wiki-{name}"
 
 
+def list_group(name: str) -> str:
+    """The persons the file subscribes to a list (for their account page)."""
+    return f"list-{name}"
+
+
 def list_owners_group(name: str) -> str:
     return f"list-{name}-owners"
+
+
+GROUP_DESCRIPTIONS = {
+    PERSONS_GROUP: "Every person of the members file",
+    MAILBOX_GROUP: "Persons with a mailbox",
+    NEXTCLOUD_GROUP: "Persons with a Nextcloud account",
+}
+
+
+def directory_groups(model: dict) -> list[dict]:
+    """The directory's groups (relative DN, description, logins): one per member
+    organisation under ``ou=organisations``, one per right under ``ou=groups``."""
+    entries = [
+        {
+            "rdn": f"cn={org['id']},ou=organisations",
+            "cn": org["id"],
+            "description": org["name"],
+            "logins": sorted(org["logins"]),
+        }
+        for org in model["organisations"]
+    ]
+    wikis = {w["group"]: w["name"] for w in model["wikis"]}
+    owned = {list_owners_group(x["name"]): x["name"] for x in model["lists"]}
+    subscribed = {list_group(x["name"]): x["name"] for x in model["lists"]}
+    for cn, logins in model["groups"].items():
+        if cn in wikis:
+            description = f"Editors of the wiki {wikis[cn]}"
+        elif cn in owned:
+            description = f"Owners of the list {owned[cn]}"
+        elif cn in subscribed:
+            description = f"Subscribers of the list {subscribed[cn]}"
+        else:
+            description = GROUP_DESCRIPTIONS[cn]
+        entries.append(
+            {"rdn": f"cn={cn},ou=groups", "cn": cn, "description": description, "logins": logins}
+        )
+    return entries
 
 
 def list_address(members_file: MembersFile, record) -> str:
@@ -78,8 +120,9 @@ def service_model(members_file: MembersFile) -> dict:
     for wiki in members_file.wikis:
         groups[wiki_group(wiki.name)] = editors[wiki.name]
     for lst in members_file.lists:
+        groups[list_group(lst.name)] = sorted(p["login"] for p in persons if lst.name in p["lists"])
         groups[list_owners_group(lst.name)] = sorted(lst.owners)
-    return {
+    model = {
         "mail_domains": list(members_file.mail_domains),
         "persons": persons,
         "organisations": [
@@ -119,3 +162,5 @@ def service_model(members_file: MembersFile) -> dict:
             for w in members_file.wikis
         ],
     }
+    model["directory_groups"] = directory_groups(model)
+    return model

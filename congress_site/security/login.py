@@ -1,27 +1,37 @@
-"""Logging in, shared by the login form and the `@login` API endpoint."""
+"""Logging in, shared by the login form and the `@login` API endpoint.
+
+A login is a site account with its own password, or a person of the konbit's
+directory (when ``security.directory_url`` is set) with their one password; either
+way it is throttled and logged the same way.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
+from .directory import DirectoryUnavailable
 from .ratelimit import LoginThrottle
 
 log = logging.getLogger(__name__)
 THROTTLE = LoginThrottle()
+# Directory persons get this global role at their first login, as import-members
+# gives it to contacts: every person of a member organisation is a member.
+DIRECTORY_ROLES = ("Member",)
 
 
 @dataclass
 class LoginResult:
     user: object | None = None
     retry_after: float = 0.0
+    unavailable: bool = False  # the directory did not answer
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
 
-def attempt_login(site, login: str, password: str, address: str) -> LoginResult:
+def attempt_login(site, login: str, password: str, address: str, directory=None) -> LoginResult:
     login = (login or "").strip().lower()
     wait = THROTTLE.retry_after(login, address)
     if wait:
@@ -30,11 +40,22 @@ def attempt_login(site, login: str, password: str, address: str) -> LoginResult:
     user = site.users.get(login)
     from .passwords import verify_password
 
-    if user is None:
-        verify_password(None, password or "")  # same cost as a real check
-        ok = False
-    else:
+    ok = False
+    if user is not None and user.password_hash is not None:
         ok = user.check_password(password or "")
+    elif directory is None:
+        verify_password(None, password or "")  # same cost as a real check
+    if not ok and directory is not None:
+        try:
+            person = directory.authenticate(login, password or "")
+        except DirectoryUnavailable as exc:
+            log.error("login of %s: the directory does not answer (%s)", login, exc)
+            return LoginResult(None, 0.0, unavailable=True)
+        if person is not None:
+            user, _ = site.users.sync_directory_user(
+                person.login, person.name, person.email, DIRECTORY_ROLES
+            )
+            ok = True
     if not ok:
         THROTTLE.failed(login, address)
         # A refused login answers 4xx, which aborts the transaction, so the

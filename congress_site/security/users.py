@@ -23,6 +23,10 @@ class UserError(ValueError):
 
 
 class User(Persistent):
+    # "site": a local account with its own password hash; "directory": a person of
+    # the konbit's directory, who logs in with their one directory password.
+    source = "site"
+
     def __init__(self, login: str, fullname: str = "", email: str = ""):
         self.login = login
         self.fullname = fullname or login
@@ -83,6 +87,33 @@ class UserFolder(Persistent):
         if user.email:
             self.emails[user.email] = login
         return user
+
+    def sync_directory_user(self, login, fullname, email, roles=()) -> tuple[User, bool]:
+        """The local record of a directory person (created at their first login, kept
+        in step with the directory after): roles, groups and local roles attach to it.
+        Returns (user, changed); writes nothing when nothing changed."""
+        user = self.users.get(login)
+        if user is None:
+            problem = login_problem(login)
+            if problem:
+                raise UserError(f"'{login}' is not a valid login: {problem}")
+            user = User(login, fullname, "")
+            user.source = "directory"
+            user.roles = frozenset(roles)
+            self.users[login] = user
+            self.set_email(user, email)
+            return user, True
+        changed = False
+        if user.source != "directory" and user.password_hash is None:
+            user.source = "directory"
+            changed = True
+        if fullname and user.fullname != fullname:
+            user.fullname = fullname
+            changed = True
+        if (email or "").strip().lower() != user.email:
+            self.set_email(user, email or "")
+            changed = True
+        return user, changed
 
     def set_email(self, user: User, email: str) -> None:
         if user.email and self.emails.get(user.email) == user.login:

@@ -38,6 +38,7 @@ def _deform_translator(term):
 
 def includeme(config):
     config.add_view_predicate("api", ApiPredicate)
+    config.include(".account")
     config.add_static_view("static", "congress_site:static", cache_max_age=3600)
     config.add_static_view("deform_static", "deform:static", cache_max_age=3600)
     deform.Form.set_zpt_renderer(

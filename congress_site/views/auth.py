@@ -7,12 +7,13 @@ from urllib.parse import urlparse
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
 from ..content.base import SiteRoot
 from ..i18n import COOKIE, LANGUAGES, _
+from ..security.directory import DirectoryUnavailable, LinkRefused, from_registry
 from ..security.login import attempt_login, client_address
 from ..security.passwords import password_problems
 from ..security.tokens import RESET_TOKEN_LIFETIME
@@ -53,7 +54,11 @@ class LoginView(BaseView):
             except deform.ValidationFailure as failure:
                 return self.page(form=failure.render(), heading=heading)
             result = attempt_login(
-                self.request.site, data["login"], data["password"], client_address(self.request)
+                self.request.site,
+                data["login"],
+                data["password"],
+                client_address(self.request),
+                from_registry(self.request.registry),
             )
             if result.ok:
                 headers = remember(self.request, result.user.login)
@@ -64,6 +69,9 @@ class LoginView(BaseView):
                     mapping={"minutes": int(result.retry_after // 60) + 1},
                 )
                 self.request.response.status = 429
+            elif result.unavailable:
+                message = _("The konbit's directory does not answer. Try again in a minute.")
+                self.request.response.status = 503
             else:
                 message = _("Wrong login or password.")
                 self.request.response.status = 403
@@ -72,7 +80,10 @@ class LoginView(BaseView):
             data["password"] = ""
             return self.page(form=form.render(data), heading=heading)
         came_from = self.request.params.get("came_from", "")
-        return self.page(form=form.render({"came_from": came_from}), heading=heading)
+        login = self.request.params.get("login", "")
+        return self.page(
+            form=form.render({"came_from": came_from, "login": login}), heading=heading
+        )
 
 
 @view_config(context=SiteRoot, name="logout", request_method="POST")
@@ -140,23 +151,57 @@ class PasswordView(BaseView):
 
             raise HTTPForbidden()
         user = identity.user
+        directory = from_registry(self.request.registry) if user.source == "directory" else None
         schema = PasswordSchema()
         schema["new"].validator = _password_validator(user.login)
-        schema["current"].validator = _current_password_validator(user)
+        if directory is None:
+            schema["current"].validator = _current_password_validator(user)
         form = make_form(schema, self.request, button=_("Change password"))
         heading = _("Change your password")
+        intro = (
+            _("One password for your mail, wikis, Nextcloud and this site.")
+            if directory is not None
+            else None
+        )
         if self.request.method == "POST":
             try:
                 data = validate(form, self.request)
+                if directory is not None:
+                    self.change_in_directory(directory, form, user, data)
+                else:
+                    user.set_password(data["new"])
             except deform.ValidationFailure as failure:
-                return self.page(form=failure.render(), heading=heading)
-            user.set_password(data["new"])
+                self.request.response.status = 400
+                return self.page(form=failure.render(), heading=heading, intro=intro)
             self.request.site.audit.add(
                 "password_changed", user.login, client_address(self.request)
             )
             self.flash(_("Your password was changed."))
-            return HTTPFound(self.request.resource_url(self.request.site))
-        return self.page(form=form.render(), heading=heading)
+            return HTTPFound(self.request.resource_url(self.request.site, "@@account"))
+        return self.page(form=form.render(), heading=heading, intro=intro)
+
+    def change_in_directory(self, directory, form, user, data):
+        """Change a directory person's one password; the directory checks the old one."""
+        try:
+            person = directory.find(user.login)
+            changed = person is not None and directory.change_password(
+                person, data["current"], data["new"]
+            )
+        except DirectoryUnavailable as exc:
+            log.error("password change of %s: the directory does not answer (%s)", user.login, exc)
+            form.error = colander.Invalid(
+                form.schema,
+                self.request.localizer.translate(
+                    _("The konbit's directory does not answer. Try again in a minute.")
+                ),
+            )
+            form.widget.handle_error(form, form.error)
+            raise deform.ValidationFailure(form, data, form.error) from exc
+        if not changed:
+            error = colander.Invalid(form.schema)
+            error["current"] = _("This is not your current password.")
+            form.widget.handle_error(form, error)
+            raise deform.ValidationFailure(form, data, error)
 
 
 class ResetRequestSchema(colander.Schema):
@@ -191,7 +236,23 @@ class ResetView(BaseView):
                 return self.page(form=failure.render(), heading=heading)
             site = self.request.site
             user = site.users.by_email(data["email"])
-            if user is not None:
+            directory = from_registry(self.request.registry)
+            if directory is not None and (user is None or user.source == "directory"):
+                try:
+                    self.directory_link(directory, data["email"])
+                except DirectoryUnavailable as exc:
+                    log.error("reset link for %s: the directory does not answer (%s)",
+                              data["email"], exc)  # fmt: skip
+                    self.request.response.status = 503
+                    form.error = colander.Invalid(
+                        form.schema,
+                        self.request.localizer.translate(
+                            _("The konbit's directory does not answer. Try again in a minute.")
+                        ),
+                    )
+                    form.widget.error = form.error
+                    return self.page(form=form.render(data), heading=heading)
+            elif user is not None:
                 token = site.tokens.issue("reset", RESET_TOKEN_LIFETIME, login=user.login)
                 link = self.request.resource_url(site, "@@reset-password", query={"token": token})
                 log.warning("password reset link for %s: %s", user.login, link)
@@ -200,6 +261,19 @@ class ResetView(BaseView):
             self.flash(_("If this address belongs to an account, a reset link is on its way."))
             return HTTPFound(self.request.resource_url(site))
         return self.page(form=form.render(), heading=heading)
+
+    def directory_link(self, directory, email):
+        """A one-time link for the directory person with this email, by mail."""
+        from .account import send_password_link
+
+        person = directory.find_by_email(email)
+        if person is None or person.locked:
+            return
+        token = directory.issue_link(person)
+        send_password_link(self.request, person, token)
+        self.request.site.audit.add(
+            "reset_requested", person.login, client_address(self.request), source="directory"
+        )
 
     def reset(self, token):
         site = self.request.site
@@ -232,3 +306,88 @@ def language(context, request):
     if lang in LANGUAGES:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
+
+
+LINK_REFUSALS = {
+    "unknown": (
+        400,
+        _("This link is not valid: it was already used, or replaced by a newer one."),
+    ),
+    "expired": (400, _("This link has expired.")),
+    "locked": (
+        403,
+        _(
+            "This account is locked: its person is no longer in the konbit's members file. "
+            "Ask the konbit's coordinators."
+        ),
+    ),
+}
+
+
+@view_config(context=SiteRoot, name="set-password", renderer="congress_site:templates/form.pt")
+class SetPasswordView(BaseView):
+    """The one-time link a new person (or one who forgot their password) receives:
+    sets their one directory password. Single use, valid for a limited time."""
+
+    def __call__(self):
+        directory = from_registry(self.request.registry)
+        token = self.request.params.get("token", "")
+        heading = _("Choose your password")
+        if directory is None:
+            raise HTTPNotFound()
+        try:
+            person = directory.person_for_link(token)
+        except LinkRefused as refused:
+            return self.refused(refused.reason)
+        except DirectoryUnavailable:
+            return self.unavailable(heading)
+        schema = ResetSchema()
+        schema["new"].validator = _password_validator(person.login)
+        form = make_form(schema, self.request, button=_("Set password"))
+        intro = _(
+            "Your login is ${login}. This password is for your mail, wikis, Nextcloud "
+            "and this site.",
+            mapping={"login": person.login},
+        )
+        if self.request.method == "POST":
+            try:
+                data = validate(form, self.request)
+            except deform.ValidationFailure as failure:
+                self.request.response.status = 400
+                return self.page(form=failure.render(), heading=heading, intro=intro)
+            try:
+                person = directory.set_password_from_link(token, data["new"])
+            except LinkRefused as refused:
+                return self.refused(refused.reason)
+            except DirectoryUnavailable:
+                return self.unavailable(heading)
+            self.request.site.audit.add(
+                "password_set", person.login, client_address(self.request), source="link"
+            )
+            self.flash(_("Your password was set. You can log in now."))
+            return HTTPFound(
+                self.request.resource_url(
+                    self.request.site, "@@login", query={"login": person.login}
+                )
+            )
+        return self.page(form=form.render(), heading=heading, intro=intro)
+
+    def refused(self, reason):
+        status, message = LINK_REFUSALS[reason]
+        self.request.response.status = status
+        log.warning("password link refused (%s) from %s", reason, client_address(self.request))
+        return self.page(
+            form="",
+            heading=message,
+            intro=_("You can ask for a new link on the page for a forgotten password."),
+            link=self.request.resource_url(self.request.site, "@@reset-password"),
+            link_text=_("Ask for a new link"),
+        )
+
+    def unavailable(self, heading):
+        self.request.response.status = 503
+        return self.page(
+            form="",
+            heading=heading,
+            intro=_("The konbit's directory does not answer. Try again in a minute."),
+        )

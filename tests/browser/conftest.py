@@ -26,8 +26,8 @@ CHROMIUM_ARGS = [
 
 
 class LiveServer:
-    def __init__(self, tmp_path):
-        self.app = main({}, **make_settings(tmp_path))
+    def __init__(self, tmp_path, **settings):
+        self.app = main({}, **make_settings(tmp_path, **settings))
         self.site = Site(self.app)
         with self.site.edit():
             pass

@@ -35,11 +35,11 @@ def test_password_change(app):
     form = app.get("/@@password").forms["content-form"]
     form["current"] = "not my password"
     form["new"] = form["new-confirm"] = "a brand new passphrase"
-    assert "This is not your current password." in form.submit("submit").text
+    assert "This is not your current password." in form.submit("submit", status=400).text
     form = app.get("/@@password").forms["content-form"]
     form["current"] = MEMBER_PASSWORD
     form["new"] = form["new-confirm"] = "short"
-    assert "Use at least 10 characters." in form.submit("submit").text
+    assert "Use at least 10 characters." in form.submit("submit", status=400).text
     form = app.get("/@@password").forms["content-form"]
     form["current"] = MEMBER_PASSWORD
     form["new"] = form["new-confirm"] = "a brand new passphrase"

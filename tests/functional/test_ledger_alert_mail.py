@@ -8,10 +8,6 @@ nothing, and without mail settings logging works and nothing is sent."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -29,38 +25,12 @@ from congress_site.scripts.db import open_db
 from congress_site.scripts.main import main as cli
 from congress_site.site import site_from_zodb_root
 from tests.conftest import ADMIN_PASSWORD, Site, api_token, bearer, browser_login, make_settings
+from tests.smtp_server import Inbox, free_port
 
 PASSWORD = "alert-mail-password-for-tests"
 JAN = "2026-01"
 SENDER = "konbit@example.org"
 COORDINATORS = {"admin@example.org", "treasurer@example.org", "board@example.org"}
-
-
-class Inbox:
-    """aiosmtpd handler: keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append((envelope.mail_from, tuple(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-    def by_recipient(self) -> dict[str, list]:
-        found: dict[str, list] = {}
-        for _sender, recipients, message in self.messages:
-            for address in recipients:
-                found.setdefault(address, []).append(message)
-        return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -355,6 +355,10 @@ def test_service_model_derives_groups_lists_and_wikis():
     assert groups["mailbox"] == ["marie"] and groups["persons"] == ["jean", "marie"]
     assert groups["wiki-alpha"] == ["marie"] and groups["wiki-beta"] == ["jean"]
     assert groups["list-konbit-all-owners"] == ["marie"]
+    assert groups["list-konbit-all"] == ["jean", "marie"]
+    descriptions = {g["rdn"]: g["description"] for g in model["directory_groups"]}
+    assert descriptions["cn=asso-beta,ou=organisations"] == "Association Beta"
+    assert descriptions["cn=wiki-beta,ou=groups"] == "Editors of the wiki beta"
     (lst,) = model["lists"]
     assert lst["address"] == "konbit-all@konbit.example.org"
     assert lst["subscribers"] == ["jean@example.net", "marie@alpha.example.org"]
