@@ -10,6 +10,8 @@ configure services from, so Ansible and the site can never disagree on a rule.
     -> {"problems": ["konbit_members[coop-x].persons[ana].login: ...", ...],
         "persons": [...], "organisations": [...], "groups": {...},
         "lists": [...], "wikis": [...], "mail_domains": [...]}
+
+``konbit_size`` reads a size the same way (``"5 GB" | konbit_size`` -> 5368709120).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ except ImportError:  # a checkout used without `make venv`: import from the repo
 
 from congress_site.members.file import MembersFileError, parse_members_data  # noqa: E402
 from congress_site.members.model import service_model  # noqa: E402
+from congress_site.members.rules import parse_size  # noqa: E402
 
 
 def _plain(value):
@@ -55,6 +58,15 @@ def konbit_model(members, lists=None, wikis=None, mail_domains=None, list_domain
     return {"problems": [], **service_model(parsed)}
 
 
+def konbit_size(value):
+    """Bytes of a size written as in the members file (``"5 GB"``; ``"unlimited"`` is 0),
+    so a role's own sizes (e.g. ``mail_default_quota``) follow the file's one rule."""
+    size = parse_size(_plain(value))
+    if size is None:
+        raise ValueError(f'{value!r} is not a size such as "10 GB" (or "unlimited")')
+    return size
+
+
 class FilterModule:
     def filters(self):
-        return {"konbit_model": konbit_model}
+        return {"konbit_model": konbit_model, "konbit_size": konbit_size}
