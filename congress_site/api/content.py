@@ -182,7 +182,7 @@ def api_workflow_info(context, request):
 def api_search(context, request):
     from pyramid.traversal import resource_path
 
-    from ..views.site import search_principals
+    from ..security.policy import search_principals
 
     params = request.params
     try:
@@ -196,7 +196,7 @@ def api_search(context, request):
     try:
         total, objects = request.site.catalog.search(
             request.site,
-            search_principals(request),
+            search_principals(request.identity),
             text=text,
             types=types,
             states=states,

@@ -8,13 +8,15 @@ conflicting (ZODB resolves bucket-level inserts of distinct keys).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
+
+# utcnow is also imported from here by older modules; the clock itself lives in clock.py.
+from ..clock import utcnow  # noqa: F401
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Names that would shadow views or API endpoints of the container.
@@ -23,10 +25,6 @@ RESERVED_NAMES = frozenset({"login", "logout", "static"})
 
 class NameError_(ValueError):
     """A child name that is invalid, reserved or taken."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def slugify(text: str) -> str:

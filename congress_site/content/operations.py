@@ -6,8 +6,9 @@ from __future__ import annotations
 import nh3
 
 from ..catalog import walk
+from ..clock import utcnow
 from ..workflow import initialize
-from .base import Container, Content, find_root, utcnow
+from .base import Container, Content, find_root
 from .registry import ContentType, get_type
 
 # Rich text keeps structure and links, loses scripts, styles and handlers.

@@ -14,7 +14,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
-from ..content.base import utcnow
+from ..clock import utcnow
 
 API_TOKEN_LIFETIME = timedelta(days=30)
 RESET_TOKEN_LIFETIME = timedelta(hours=1)

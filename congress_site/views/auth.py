@@ -16,7 +16,7 @@ from ..i18n import COOKIE, LANGUAGES, _
 from ..security.login import attempt_login, client_address
 from ..security.passwords import password_problems
 from ..security.tokens import RESET_TOKEN_LIFETIME
-from .content import BaseView
+from .base import BaseView
 from .forms import make_form, validate
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
 from ..content.types import File
 from ..i18n import _
+from ..security.policy import search_principals
 from ..security.roles import (
     DELETE,
     EDIT,
@@ -30,9 +31,11 @@ from ..security.roles import (
     group_principal,
     user_principal,
 )
-from ..workflow import WorkflowError, transition, workflow_for
+from ..workflow import WorkflowError, transition
+
+# BaseView is imported from here by the congress and ledger pages.
+from .base import BaseView
 from .forms import make_form, validate
-from .layout import Layout
 
 
 class Row(NamedTuple):
@@ -44,35 +47,6 @@ class Row(NamedTuple):
     state: str | None
     description: str
     state_title: str = ""
-
-
-class BaseView:
-    def __init__(self, context, request):
-        self.context = context
-        self.request = request
-        self.layout = Layout(context, request)
-
-    @property
-    def actor(self):
-        return self.request.authenticated_userid
-
-    def page(self, **values):
-        values.setdefault("layout", self.layout)
-        values.setdefault("view", self)
-        return values
-
-    def flash(self, message):
-        self.request.session.flash(message)
-
-    def state_title(self, obj) -> str:
-        wf = workflow_for(obj)
-        if wf is None or obj.review_state not in wf.states:
-            return obj.review_state or ""
-        return self.request.localizer.translate(wf.state(obj.review_state).title)
-
-    def type_title(self, obj):
-        ct = get_type(obj.type_name)
-        return ct.title if ct else obj.type_name
 
 
 @view_config(context=Content, permission=VIEW, api=False)
@@ -391,11 +365,9 @@ class FrontPage(ContentView):
         return None
 
     def _latest(self, type_name, sort, reverse, limit=5):
-        from .site import search_principals
-
         _total, found = self.request.site.catalog.search(
             self.request.site,
-            search_principals(self.request),
+            search_principals(self.request.identity),
             types=[type_name],
             sort=sort,
             reverse=reverse,
@@ -409,7 +381,7 @@ class FrontPage(ContentView):
 
     @functools.cached_property
     def events(self):
-        from ..content.base import utcnow
+        from ..clock import utcnow
 
         now = utcnow()
         return [e for e in self._latest("Event", "created", True, 20) if e.end >= now][:5]

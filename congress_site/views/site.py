@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import colander
 import deform
-from pyramid.authorization import Everyone
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
@@ -14,17 +13,13 @@ from ..catalog import walk
 from ..content.base import SiteRoot
 from ..i18n import _
 from ..security.passwords import password_problems
+from ..security.policy import search_principals
 from ..security.roles import GLOBAL_ROLES, MANAGE, VIEW
 from ..security.users import LOGIN_RE, UserError
-from .content import BaseView
+from .base import BaseView
 from .forms import make_form, validate
 
 PAGE_SIZE = 30
-
-
-def search_principals(request):
-    identity = request.identity
-    return identity.base_principals if identity is not None else {Everyone}
 
 
 @view_config(
@@ -38,7 +33,7 @@ class SearchView(BaseView):
             try:
                 total, results = self.request.site.catalog.search(
                     self.request.site,
-                    search_principals(self.request),
+                    search_principals(self.request.identity),
                     text=text,
                     sort=None,
                     limit=PAGE_SIZE,
