@@ -74,7 +74,7 @@ test: venv system-deps lint unit functional browser ansible-lint ansible-syntax 
 # Re-extract the core UI strings and merge them into the fr/es/pt catalogs.
 i18n: venv
 	$(BIN)/pot-create -c lingua.cfg -d congress_site -o congress_site/locale/congress_site.pot \
-	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py \
+	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py congress_site/chrome.py \
 	  congress_site/content congress_site/security congress_site/views congress_site/api \
 	  congress_site/templates/*.pt congress_site/templates/content
 	$(BIN)/pot-create -c lingua.cfg -d konbit_congress -o congress_site/locale/konbit_congress.pot \

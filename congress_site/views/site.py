@@ -9,6 +9,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
+from .. import chrome
 from ..catalog import walk
 from ..content.base import SiteRoot
 from ..i18n import _
@@ -51,9 +52,8 @@ class SitemapView(BaseView):
         if depth > 6:
             return []
         out = []
-        for child in sorted(obj.values(), key=lambda c: c.created):
-            if self.request.has_permission(VIEW, child):
-                out.append((child, self.tree(child, depth + 1) if child.folderish else []))
+        for child in chrome.visible_children(obj, self.request):
+            out.append((child, self.tree(child, depth + 1) if child.folderish else []))
         return out
 
     def __call__(self):
