@@ -158,7 +158,7 @@ class SiteCatalog(Persistent):
         """Objects the principals may view, matching every given criterion.
 
         ``depth`` keeps objects at most that many levels below ``path`` (0: the object at
-        ``path`` itself, 1: it and its children). ``sort`` names an index, or ``position``
+        ``path`` itself, 1: its children). ``sort`` names an index, or ``position``
         for folder order (objects of one folder in their order, folders by path).
         Returns (total, objects).
         """
@@ -198,7 +198,8 @@ class SiteCatalog(Persistent):
             if found is None:
                 continue
             level = 0 if found == "/" else found.count("/")
-            if level - base <= depth:
+            # Plone's rule: depth 0 is the object itself, depth n its descendants to n levels.
+            if level == base if depth == 0 else 1 <= level - base <= depth:
                 ids.append(docid)
         return ResultSet(self.catalog.family.IF.Set(ids), len(ids), results.resolver)
 

@@ -86,7 +86,10 @@ def move_view(context, request):
         _may_add(request, obj, context)
         source = url_of(obj, request)
         try:
-            operations.move(obj, context, obj.__name__, request.authenticated_userid)
+            name = obj.__name__
+            if obj.__parent__ is not context:  # a name taken there gets copy-of-
+                name = operations.free_name(context, name)
+            operations.move(obj, context, name, request.authenticated_userid)
         except (NameError_, ValueError) as exc:
             raise ApiError(400, "not_movable", str(exc)) from exc
         out.append({"source": source, "target": url_of(obj, request)})

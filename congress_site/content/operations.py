@@ -166,6 +166,15 @@ def _check_target(obj: Content, target: Container) -> ContentType:
     return ct
 
 
+def free_name(target: Container, name: str) -> str:
+    """``name``, or when it is taken in ``target``, ``copy-of-<name>``, ``copy2-of-<name>``..."""
+    found, n = name, 1
+    while found in target:
+        found = f"copy{n if n > 1 else ''}-of-{name}"[:100]
+        n += 1
+    return found
+
+
 def copy(obj: Content, target: Container, actor: str | None) -> Content:
     """A copy of ``obj`` and everything inside it in ``target``: new objects made from
     the same field values, created by ``actor`` (history, owner, catalog as for any new
@@ -180,10 +189,7 @@ def copy(obj: Content, target: Container, actor: str | None) -> Content:
 
 def _copy(obj: Content, ct: ContentType, target: Container, actor: str | None) -> Content:
     values = {name: getattr(obj, name) for name in ct.field_names() if hasattr(obj, name)}
-    name, n = obj.__name__, 1
-    while name in target:
-        name = f"copy{n if n > 1 else ''}-of-{obj.__name__}"[:100]
-        n += 1
+    name = free_name(target, obj.__name__)
     blob = values.get("file")
     if blob is None:
         new = create(target, ct.name, values, actor, name=name)

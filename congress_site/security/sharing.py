@@ -61,6 +61,7 @@ def inherited_roles(obj) -> list[tuple[str, list[str], object]]:
 
 
 def check_roles(roles) -> list[str]:
+    roles = set(roles)
     unknown = sorted(set(roles) - set(LOCAL_ROLES))
     if unknown:
         raise SharingError(f"unknown role(s): {', '.join(unknown)}")
