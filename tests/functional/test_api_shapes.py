@@ -432,7 +432,7 @@ def test_tokens_are_jwts_renewed_and_revoked(app):
         "type": "Unauthorized",
         "message": "renewing needs a valid API token (Bearer)",
     }
-    forged = jwt.encode({"sub": "admin", "exp": 4102444800}, "guess", algorithm="HS256")
+    forged = jwt.encode({"sub": "admin", "exp": 4102444800}, "x" * 32, algorithm="HS256")
     app.get("/@users/admin", headers=bearer(forged), status=401)
 
 
