@@ -159,6 +159,9 @@ def test_reordering_a_folder(app, admin, library):
         status=400,
     )
     assert "order" in res.json["message"]
+    # The folder's page lists its children in the same order.
+    html = app.get(library, headers={"Accept": "text/html"}).text
+    assert html.index(">T24<") < html.index(">T28<") < html.index(">T27<") < html.index(">T29<")
     # The search sorts by the same order.
     found = app.get(
         library + "/@search?path.depth=1&sort_on=getObjPositionInParent&b_size=3", headers=admin
