@@ -87,7 +87,7 @@ i18n: venv
 
 bench: venv system-deps
 	$(BIN)/python bench/site_pages.py
-	@for b in bench/congress_load.py bench/statements.py; do \
+	@for b in bench/site_cpu.py bench/congress_load.py bench/statements.py; do \
 	  [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:
