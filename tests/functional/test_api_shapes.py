@@ -454,3 +454,37 @@ def test_errors_carry_type_and_message(app, admin, member):
         assert response.status_int == status
         assert response.json["type"] == kind
         assert response.json["error"] and response.json["message"]
+
+
+def test_coordinators_add_and_change_users_and_groups(app, admin, member, site):
+    body = {"username": "Bob", "password": "a-long-enough-pass", "fullname": "Bob B",
+            "email": "bob@example.org", "roles": ["Member"]}  # fmt: skip
+    res = app.post_json("/@users", body, headers=admin, status=201)
+    assert res.json["id"] == "bob" and res.headers["Location"] == "http://localhost/@users/bob"
+    assert app.post_json("/@users", body, headers=admin, status=409).json["error"] == "exists"
+    weak = app.post_json("/@users", {**body, "username": "carl", "password": "short"},
+                         headers=admin, status=422)  # fmt: skip
+    assert "password" in weak.json["errors"]
+    bad = {**body, "username": "dan", "roles": ["Emperor"]}
+    assert "Emperor" in app.post_json("/@users", bad, headers=admin, status=422).json["message"]
+    app.post_json("/@users", {**body, "username": "eve"}, headers=member, status=403)
+    bob = bearer(api_token(app, "bob", "a-long-enough-pass"))
+    app.patch_json("/@users/bob", {"fullname": "Robert"}, headers=bob, status=204)
+    assert app.patch_json("/@users/bob", {"roles": ["Manager"]}, headers=bob,
+                          status=400).json["error"] == "unknown_field"  # fmt: skip
+    app.patch_json("/@users/member", {"fullname": "X"}, headers=bob, status=403)
+    app.patch_json("/@users/bob", {"roles": ["Member", "Scribe"]}, headers=admin, status=204)
+    assert app.get("/@users/bob", headers=admin).json["roles"] == ["Member", "Scribe"]
+    assert app.get("/@users/bob", headers=admin).json["fullname"] == "Robert"
+    group = {"groupname": "team", "title": "Team", "roles": ["Member"], "users": ["bob"]}
+    res = app.post_json("/@groups", group, headers=admin, status=201)
+    assert res.json["users"]["items"] == ["bob"]
+    app.patch_json("/@groups/team", {"users": {"member": True, "bob": False}}, headers=admin)
+    assert app.get("/@groups/team", headers=admin).json["users"]["items"] == ["member"]
+    assert app.get("/@users/member", headers=admin).json["groups"]["items"][0]["id"] == "team"
+    app.patch_json("/@groups/team", {"users": {"ghost": True}}, headers=admin, status=422)
+    app.patch_json("/@groups/team", {"title": "T"}, headers=member, status=403)
+    app.patch_json("/@groups/nope", {"title": "T"}, headers=admin, status=404)
+    with site.edit() as s:
+        logged = {e["action"] for e in s.audit.latest(20)}
+    assert {"user_added", "roles_changed", "group_added", "group_changed"} <= logged
