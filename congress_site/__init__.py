@@ -47,6 +47,8 @@ def main(global_config, **settings):
             secret = secret or "insecure-development-secret"
         else:
             raise ValueError("set session.secret in the INI file to a long random string")
+    # API tokens (JWTs) are signed with a key derived from this secret unless given their own.
+    settings.setdefault("api.token_secret", secret)
     compile_catalogs()
     configure_hasher(
         int(settings.get("security.argon2_time_cost", 0)) or None,

@@ -17,10 +17,12 @@ from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
 from hypatia.text import TextIndex
+from hypatia.util import ResultSet
 from persistent import Persistent
 from pyramid.location import lineage
 from pyramid.traversal import find_resource, resource_path
 
+from .content.base import order_key
 from .security.roles import VIEW, role_principal
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -151,9 +153,13 @@ class SiteCatalog(Persistent):
         sort="modified",
         reverse=True,
         limit=None,
+        depth=None,
     ):
         """Objects the principals may view, matching every given criterion.
 
+        ``depth`` keeps objects at most that many levels below ``path`` (0: the object at
+        ``path`` itself, 1: its children). ``sort`` names an index, or ``position``
+        for folder order (objects of one folder in their order, folders by path).
         Returns (total, objects).
         """
         cat = self.catalog
@@ -167,7 +173,11 @@ class SiteCatalog(Persistent):
         if path and path != "/":
             query = query & cat["path"].any([path.rstrip("/")])
         results = query.execute()
+        if depth is not None:
+            results = self._within(results, path or "/", depth)
         total = len(results)
+        if sort == "position":
+            return total, self._in_folder_order(root, results, reverse, limit)
         if text and not sort:
             results = results.sort(cat["text"], limit=limit)
         else:
@@ -178,6 +188,28 @@ class SiteCatalog(Persistent):
             if obj is not None:
                 objects.append(obj)
         return total, objects
+
+    def _within(self, results, path: str, depth: int):
+        """The results at most ``depth`` levels below ``path`` (read off their paths)."""
+        base = 0 if path == "/" else path.rstrip("/").count("/")
+        ids = []
+        for docid in results.ids:
+            found = self.paths.get(docid)
+            if found is None:
+                continue
+            level = 0 if found == "/" else found.count("/")
+            # Plone's rule: depth 0 is the object itself, depth n its descendants to n levels.
+            if level == base if depth == 0 else 1 <= level - base <= depth:
+                ids.append(docid)
+        return ResultSet(self.catalog.family.IF.Set(ids), len(ids), results.resolver)
+
+    def _in_folder_order(self, root, results, reverse, limit):
+        objects = [obj for obj in (self.resolve(root, d) for d in results.ids) if obj is not None]
+        objects.sort(
+            key=lambda o: (resource_path(o.__parent__) if o.__parent__ else "", order_key(o)),
+            reverse=reverse,
+        )
+        return objects[:limit] if limit is not None else objects
 
 
 def walk(obj):

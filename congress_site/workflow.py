@@ -131,7 +131,13 @@ def transitions_for(obj, request) -> list[Transition]:
     return [t for t in wf.available(obj.review_state) if request.has_permission(t.permission, obj)]
 
 
-def transition(obj, request, name: str) -> Transition:
+MAX_COMMENT = 2000
+
+
+def transition(obj, request, name: str, comment: str = "") -> Transition:
+    """Take the transition ``name`` as the caller; its ``comment`` is kept in the history."""
+    if len(comment) > MAX_COMMENT:
+        raise WorkflowError("comment", f"the comment is longer than {MAX_COMMENT} characters")
     wf = workflow_for(obj)
     if wf is None:
         raise WorkflowError("workflow", "this object has no workflow")
@@ -141,5 +147,7 @@ def transition(obj, request, name: str) -> Transition:
     previous = obj.review_state
     obj.review_state = t.target
     login = request.identity.login if request.identity else None
-    obj.record("workflow", login, transition=name, previous=previous, state=t.target)
+    obj.record(
+        "workflow", login, transition=name, previous=previous, state=t.target, comments=comment
+    )
     return t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyramid.traversal import find_resource
 
-from ..content.base import utcnow
+from ..clock import utcnow
 from ..scripts.db import site_transaction
 from .phases import PHASES
 

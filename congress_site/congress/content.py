@@ -492,7 +492,3 @@ class Venue(Item):
             ),
             "groups": len(self.__parent__.active_groups(self.__name__)),
         }
-
-
-def now_utc() -> datetime:
-    return utcnow()

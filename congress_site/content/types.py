@@ -143,6 +143,7 @@ def file_schema():
 
 @content_type(
     name="Folder",
+    copyable=True,
     title=_("Folder"),
     schema=folder_schema,
     addable_to=("Site", "Folder"),
@@ -153,6 +154,7 @@ class Folder(Container):
 
 @content_type(
     name="Page",
+    copyable=True,
     title=_("Page"),
     schema=page_schema,
     rich_text=("text",),
@@ -164,6 +166,7 @@ class Page(Item):
 
 @content_type(
     name="News Item",
+    copyable=True,
     title=_("News item"),
     schema=news_schema,
     rich_text=("text",),
@@ -176,6 +179,7 @@ class NewsItem(Item):
 
 @content_type(
     name="Event",
+    copyable=True,
     title=_("Event"),
     schema=event_schema,
     rich_text=("text",),
@@ -188,6 +192,7 @@ class Event(Item):
 
 @content_type(
     name="File",
+    copyable=True,
     title=_("File"),
     schema=file_schema,
     view_template="congress_site:templates/content/file.pt",
@@ -213,6 +218,7 @@ def image_schema():
 
 @content_type(
     name="Image",
+    copyable=True,
     title=_("Image"),
     schema=image_schema,
     view_template="congress_site:templates/content/file.pt",

@@ -11,6 +11,7 @@ import datetime
 import random
 import secrets
 
+from ..clock import today
 from ..content import operations
 from . import store
 from .models import CONTACT_ROLE, MEMBER_ROLE, SYSADMIN_ROLE
@@ -48,7 +49,7 @@ def populate(site, months: int = 6, closed: int = 4, seed: int = 4) -> dict[str,
     rng = random.Random(seed)
     folder.title = "Members"
     folder.description = "The konbit's member organisations, their shares and the admin time."
-    this_month = Month.of(datetime.date.today())
+    this_month = Month.of(today())
     first = this_month - (months - 1)
     passwords: dict[str, str] = {}
 
@@ -95,7 +96,7 @@ def populate(site, months: int = 6, closed: int = 4, seed: int = 4) -> dict[str,
         )
         last_day = (month.next().first_day() - datetime.timedelta(days=1)).day
         if month == this_month:
-            last_day = min(last_day, datetime.date.today().day)
+            last_day = min(last_day, today().day)
         for _ in range(rng.randint(6, 12)):
             category, item_id, text = rng.choice(TASKS)
             store.log_intervention(

@@ -4,9 +4,9 @@ closed months' frozen summaries and provisional summaries of open months. No Pyr
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
+from ..clock import today
 from .closing import MonthSummary, item_usage_totals
 from .models import LedgerFolder
 from .money import BASE_CURRENCY, Money
@@ -111,7 +111,7 @@ class Report:
 def item_usage(folder: LedgerFolder, upto: Month | None = None) -> dict[str, int]:
     """Minutes used per development item over all closed months and the open ones."""
     closed = [r.closed.summary for r in folder.closed.values()]
-    last = upto or Month.of(datetime.date.today())
+    last = upto or Month.of(today())
     if closed:
         open_first = closed[-1].month.next()
     elif folder.credits:
@@ -139,7 +139,7 @@ def build_report(folder: LedgerFolder, first: Month, last: Month) -> Report:
                 server_cost=folder.server_costs.get(str(month)),
             )
         )
-    used = item_usage(folder, max(last, Month.of(datetime.date.today())))
+    used = item_usage(folder, max(last, Month.of(today())))
     items = tuple(
         ItemLine(i.id, i.title, i.status, i.allocated_minutes, used.get(i.id, 0))
         for i in folder.items.values()

@@ -13,6 +13,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 
+from ..clock import today, utcnow
 from .closing import ClosedMonth, MonthSummary, close_month, summarize_month
 from .entries import Payment, Reversal, check_new_entry, ensure_open, parse_date, reverse
 from .errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
@@ -35,14 +36,6 @@ from .timecredit import (
 )
 
 FOLDER_NAME = "members"
-
-
-def utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def today() -> datetime.date:
-    return datetime.date.today()
 
 
 def new_id(date: datetime.date) -> str:

@@ -20,7 +20,7 @@ from ..security.directory import (
     from_registry,
 )
 from ..security.roles import VIEW
-from .content import BaseView
+from .base import BaseView
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from ..security.directory import DirectoryUnavailable, LinkRefused, from_registr
 from ..security.login import attempt_login, client_address
 from ..security.passwords import password_problems
 from ..security.tokens import RESET_TOKEN_LIFETIME
-from .content import BaseView
+from .base import BaseView
 from .forms import make_form, validate
 
 log = logging.getLogger(__name__)

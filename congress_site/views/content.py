@@ -14,12 +14,15 @@ from pyramid.response import FileIter, Response
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
+from .. import chrome
 from ..cache import mark_cacheable
 from ..content import operations
 from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
 from ..content.types import File
 from ..i18n import _
+from ..security import sharing
+from ..security.policy import search_principals
 from ..security.roles import (
     DELETE,
     EDIT,
@@ -27,12 +30,12 @@ from ..security.roles import (
     SHARE,
     VIEW,
     VIEW_HISTORY,
-    group_principal,
-    user_principal,
 )
-from ..workflow import WorkflowError, transition, workflow_for
+from ..workflow import WorkflowError, transition
+
+# BaseView is imported from here by the congress and ledger pages.
+from .base import BaseView
 from .forms import make_form, validate
-from .layout import Layout
 
 
 class Row(NamedTuple):
@@ -44,35 +47,6 @@ class Row(NamedTuple):
     state: str | None
     description: str
     state_title: str = ""
-
-
-class BaseView:
-    def __init__(self, context, request):
-        self.context = context
-        self.request = request
-        self.layout = Layout(context, request)
-
-    @property
-    def actor(self):
-        return self.request.authenticated_userid
-
-    def page(self, **values):
-        values.setdefault("layout", self.layout)
-        values.setdefault("view", self)
-        return values
-
-    def flash(self, message):
-        self.request.session.flash(message)
-
-    def state_title(self, obj) -> str:
-        wf = workflow_for(obj)
-        if wf is None or obj.review_state not in wf.states:
-            return obj.review_state or ""
-        return self.request.localizer.translate(wf.state(obj.review_state).title)
-
-    def type_title(self, obj):
-        ct = get_type(obj.type_name)
-        return ct.title if ct else obj.type_name
 
 
 @view_config(context=Content, permission=VIEW, api=False)
@@ -87,8 +61,7 @@ class ContentView(BaseView):
 
     @functools.cached_property
     def children(self):
-        children = [c for c in self.context.values() if self.request.has_permission(VIEW, c)]
-        return sorted(children, key=lambda c: c.created)
+        return chrome.visible_children(self.context, self.request)
 
     def visible_children(self):
         return self.children
@@ -298,9 +271,7 @@ class RenameView(BaseView):
 )
 class ContentsView(BaseView):
     def __call__(self):
-        items = [c for c in self.context.values() if self.request.has_permission(VIEW, c)]
-        items.sort(key=lambda c: c.created)
-        return self.page(items=items)
+        return self.page(items=chrome.visible_children(self.context, self.request))
 
 
 @view_config(context=Content, name="workflow", request_method="POST", permission=VIEW)
@@ -323,30 +294,18 @@ class SharingView(BaseView):
         if self.request.method == "POST":
             principal = self.request.POST.get("principal", "").strip()
             roles = [r for r in self.request.POST.getall("roles") if r in LOCAL_ROLES]
-            if not self._known(principal):
+            try:
+                sharing.share(self.context, site.users, principal, roles, self.actor)
+            except sharing.SharingError:
                 self.flash(_("Unknown user or group."))
                 return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-            operations.set_local_roles(self.context, principal, roles, self.actor)
             self.flash(_("Sharing updated."))
             return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-        entries = sorted(self.context.local_roles.items())
-        inherited = []
-        node = self.context.__parent__
-        while node is not None:
-            for principal, roles in (getattr(node, "local_roles", None) or {}).items():
-                inherited.append((principal, sorted(roles), node))
-            node = node.__parent__
-        users = [user_principal(u) for u in site.users.users.keys()]
-        groups = [group_principal(g) for g in site.users.groups.keys()]
         return self.page(
-            entries=entries, inherited=inherited, roles=LOCAL_ROLES, principals=users + groups
-        )
-
-    def _known(self, principal):
-        users = self.request.site.users
-        kind, _sep, name = principal.partition(":")
-        return (kind == "user" and name in users.users) or (
-            kind == "group" and name in users.groups
+            entries=sorted(self.context.local_roles.items()),
+            inherited=sharing.inherited_roles(self.context),
+            roles=LOCAL_ROLES,
+            principals=sharing.all_principals(site.users),
         )
 
 
@@ -391,11 +350,9 @@ class FrontPage(ContentView):
         return None
 
     def _latest(self, type_name, sort, reverse, limit=5):
-        from .site import search_principals
-
         _total, found = self.request.site.catalog.search(
             self.request.site,
-            search_principals(self.request),
+            search_principals(self.request.identity),
             types=[type_name],
             sort=sort,
             reverse=reverse,
@@ -409,7 +366,7 @@ class FrontPage(ContentView):
 
     @functools.cached_property
     def events(self):
-        from ..content.base import utcnow
+        from ..clock import utcnow
 
         now = utcnow()
         return [e for e in self._latest("Event", "created", True, 20) if e.end >= now][:5]
