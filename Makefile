@@ -17,7 +17,7 @@ DEB_TEST := chromium wrk poppler-utils slapd ldap-utils
 DEB_MOLECULE := docker.io debootstrap
 
 .PHONY: run test venv system-deps site-deps lint unit functional browser ansible-lint \
-        ansible-syntax molecule molecule-prepare translations i18n bench clean
+        ansible-syntax molecule molecule-prepare translations i18n i18n-pot bench clean
 
 $(STAMP): pyproject.toml | site-deps
 	$(PYTHON) -m venv $(VENV)
@@ -77,16 +77,21 @@ molecule-%: venv molecule-prepare
 
 test: venv system-deps lint unit functional browser ansible-lint ansible-syntax molecule
 
-# Re-extract the core UI strings and merge them into the fr/es/pt catalogs.
-i18n: venv
-	$(BIN)/pot-create -c lingua.cfg -d congress_site -o congress_site/locale/congress_site.pot \
+# Re-extract the UI strings and merge them into the fr/es/pt catalogs. The message ids of
+# the code go to $(I18N_DIR)/*.pot (i18n-pot, also used by tests/unit/test_translations.py,
+# which checks that every string of the code is translated).
+I18N_DIR ?= congress_site/locale
+i18n-pot: venv
+	@$(BIN)/pot-create -c lingua.cfg -d congress_site -o $(I18N_DIR)/congress_site.pot \
 	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py congress_site/chrome.py \
 	  congress_site/content congress_site/security congress_site/views congress_site/api \
 	  congress_site/templates/*.pt congress_site/templates/content
-	$(BIN)/pot-create -c lingua.cfg -d konbit_congress -o congress_site/locale/konbit_congress.pot \
+	@$(BIN)/pot-create -c lingua.cfg -d konbit_congress -o $(I18N_DIR)/konbit_congress.pot \
 	  congress_site/congress congress_site/templates/congress
-	$(BIN)/pot-create -c lingua.cfg -d konbit_ledger -o congress_site/locale/konbit_ledger.pot \
+	@$(BIN)/pot-create -c lingua.cfg -d konbit_ledger -o $(I18N_DIR)/konbit_ledger.pot \
 	  congress_site/ledger congress_site/templates/ledger
+
+i18n: i18n-pot
 	for d in congress_site konbit_congress konbit_ledger; do for l in fr es pt; do \
 	  $(BIN)/pybabel update -D $$d -l $$l -i congress_site/locale/$$d.pot -d congress_site/locale; \
 	done; done

@@ -12,10 +12,10 @@ from pyramid.httpexceptions import HTTPNoContent
 from pyramid.view import view_config
 
 from ..content.base import SiteRoot
+from ..members.rules import login_problem
 from ..security.login import client_address
 from ..security.passwords import password_problems
 from ..security.roles import GLOBAL_ROLES, MANAGE
-from ..members.rules import login_problem
 from ..security.users import GROUP_ID_RE, UserError
 from .content import json_body
 from .errors import ApiError
