@@ -58,6 +58,7 @@ def main(global_config, **settings):
         config.add_subscriber(_backoff_before_retry, IBeforeRetry)
         config.include("pyramid_zodbconn")
         config.include(".cache")
+        config.include(".conflicts")
         config.include("pyramid_chameleon")
         # Mail (transactional, pyramid_mailer's mail.* settings) only when a server is set.
         if settings.get("mail.host"):

@@ -1,8 +1,18 @@
 """The hypatia catalog: full text, title, type, state, path, dates and the
 principals allowed to view, updated in the same transaction as the content.
 
-Document ids are random 62-bit integers, not a counter, so concurrent adds do
-not all write one sequence object.
+Concurrent writers (a room uploading into one folder at once) must not collide
+in the catalog. Two rules keep them apart:
+
+- Ids are handed out as zope.intid does: each connection starts at a random
+  point and counts up from there, so two transactions insert into different
+  buckets of the id-keyed BTrees (whose conflict resolution merges inserts of
+  distinct keys), while one transaction's ids stay together. A counter shared
+  by everyone would make every pair of adds insert the same key. This holds
+  for document ids and for the text index's word ids.
+- The text index keeps each word's documents in a BTree of its own from the
+  first document on (hypatia keeps a plain dict inline until ten documents, so
+  two pages sharing a rarer word both rewrote the same entry).
 """
 
 from __future__ import annotations
@@ -12,15 +22,17 @@ import re
 from datetime import datetime
 
 from BTrees.LOBTree import LOBTree
-from BTrees.OLBTree import OLBTree
 from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
 from hypatia.text import TextIndex
+from hypatia.text.lexicon import CaseNormalizer, Lexicon, Splitter, StopWordRemover
+from hypatia.text.okapiindex import OkapiIndex
 from persistent import Persistent
 from pyramid.location import lineage
 from pyramid.traversal import find_resource, resource_path
 
+from .btrees import WideOLBTree, WideOOBTree
 from .security.roles import VIEW, role_principal
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -80,28 +92,97 @@ def _allowed(obj, default):
     return allowed_principals(obj) or default
 
 
+def new_id(upper: int, taken) -> int:
+    """An id drawn at random from [1, upper), not in ``taken``."""
+    while True:
+        candidate = random.randrange(1, upper)
+        if candidate not in taken:
+            return candidate
+
+
+# hypatia's widcode stores word ids in at most 28 bits.
+MAX_WORD_ID = 2**28
+MAX_DOC_ID = 2**62
+
+
+class SpreadLexicon(Lexicon):
+    """A lexicon whose new words get spread ids instead of ``count + 1``."""
+
+    def _new_wid(self):
+        self.word_count.change(1)  # a BTrees.Length: concurrent changes merge
+        return new_id(MAX_WORD_ID, self._words)
+
+
+class SpreadOkapiIndex(OkapiIndex):
+    """Okapi ranking whose per-word document maps are BTrees from the start."""
+
+    def _add_wordinfo(self, wid, f, docid):
+        self._mass_add_wordinfo({wid: f}, docid)
+
+    def _mass_add_wordinfo(self, wid2weight, docid):
+        new_words = 0
+        for wid, weight in wid2weight.items():
+            doc2score = self._wordinfo.get(wid)
+            if doc2score is None:
+                doc2score = self._wordinfo[wid] = self.family.IF.BTree()
+                new_words += 1
+            elif isinstance(doc2score, dict):  # written by plain hypatia
+                doc2score = self._wordinfo[wid] = self.family.IF.BTree(doc2score)
+            # The map is persistent: changing it leaves the word's entry alone.
+            doc2score[docid] = weight
+        if new_words:
+            self.word_count.change(new_words)
+
+    def _del_wordinfo(self, wid, docid):
+        doc2score = self._wordinfo[wid]
+        del doc2score[docid]
+        if isinstance(doc2score, dict):
+            self._wordinfo[wid] = doc2score
+        if not doc2score:
+            del self._wordinfo[wid]
+            self.word_count.change(-1)
+
+
+class WideFieldIndex(FieldIndex):
+    """A field index for values that arrive together (times, titles)."""
+
+    def reset(self):
+        super().reset()
+        self._fwd_index = WideOOBTree()
+
+
+class WideKeywordIndex(KeywordIndex):
+    """A keyword index whose keywords arrive together (the paths of new objects)."""
+
+    def reset(self):
+        super().reset()
+        self._fwd_index = WideOOBTree()
+
+
+def text_index(discriminator) -> TextIndex:
+    lexicon = SpreadLexicon(Splitter(), CaseNormalizer(), StopWordRemover())
+    return TextIndex(discriminator, lexicon=lexicon, index=SpreadOkapiIndex(lexicon))
+
+
 class SiteCatalog(Persistent):
     def __init__(self):
         self.catalog = Catalog()
-        self.catalog["text"] = TextIndex(_searchable_text)
-        self.catalog["title"] = FieldIndex("title")
+        self.catalog["text"] = text_index(_searchable_text)
+        self.catalog["title"] = WideFieldIndex("title")
         self.catalog["type"] = FieldIndex("type_name")
         self.catalog["review_state"] = FieldIndex("review_state")
-        self.catalog["path"] = KeywordIndex(_path_prefixes)
-        self.catalog["created"] = FieldIndex("created")
-        self.catalog["modified"] = FieldIndex("modified")
+        self.catalog["path"] = WideKeywordIndex(_path_prefixes)
+        self.catalog["created"] = WideFieldIndex("created")
+        self.catalog["modified"] = WideFieldIndex("modified")
         self.catalog["allowed"] = KeywordIndex(_allowed)
-        self.docids = OLBTree()  # path -> docid
+        self.docids = WideOLBTree()  # path -> docid
         self.paths = LOBTree()  # docid -> path
 
     def __getitem__(self, name):
         return self.catalog[name]
 
     def _new_docid(self) -> int:
-        while True:
-            docid = random.randrange(1, 2**62)
-            if docid not in self.paths:
-                return docid
+        return new_id(MAX_DOC_ID, self.paths)
 
     def index(self, obj) -> None:
         path = resource_path(obj)
