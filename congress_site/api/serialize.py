@@ -99,11 +99,21 @@ def _json_to_cstruct(node: colander.SchemaNode, value):
         }
     if isinstance(typ, colander.String) and not isinstance(value, str):
         raise colander.Invalid(node, "expected a string")
+    if isinstance(typ, colander.Set) and not (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    ):
+        raise colander.Invalid(node, "expected a list of strings")
     if isinstance(typ, colander.DateTime | colander.Date) and not isinstance(value, str):
         raise colander.Invalid(node, "expected an ISO 8601 date string")
     if isinstance(typ, colander.Integer | colander.Decimal) and isinstance(value, bool):
         raise colander.Invalid(node, "expected a number")
     return value
+
+
+def _message(message) -> str:
+    """colander's messages are translation strings: fill in their ``${...}``."""
+    interpolate = getattr(message, "interpolate", None)
+    return interpolate() if interpolate is not None else str(message)
 
 
 def deserialize(ct: ContentType, data: dict, partial: bool, current=None) -> dict:
@@ -126,7 +136,7 @@ def deserialize(ct: ContentType, data: dict, partial: bool, current=None) -> dic
             cstruct = _json_to_cstruct(node, data.get(node.name))
             appstruct[node.name] = node.deserialize(cstruct)
         except colander.Invalid as exc:
-            errors[node.name] = "; ".join(str(m) for m in exc.messages())
+            errors[node.name] = "; ".join(_message(m) for m in exc.messages())
     if not errors and schema.validator is not None:
         merged = {}
         if current is not None:

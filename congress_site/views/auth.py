@@ -16,6 +16,7 @@ from ..i18n import COOKIE, LANGUAGES, _
 from ..security.login import attempt_login, client_address
 from ..security.passwords import password_problems
 from ..security.tokens import RESET_TOKEN_LIFETIME
+from ..urls import external_url
 from .content import BaseView
 from .forms import make_form, validate
 
@@ -193,7 +194,7 @@ class ResetView(BaseView):
             user = site.users.by_email(data["email"])
             if user is not None:
                 token = site.tokens.issue("reset", RESET_TOKEN_LIFETIME, login=user.login)
-                link = self.request.resource_url(site, "@@reset-password", query={"token": token})
+                link = external_url(self.request, site, "@@reset-password", query={"token": token})
                 log.warning("password reset link for %s: %s", user.login, link)
                 site.audit.add("reset_requested", user.login, client_address(self.request))
             # The same answer either way: it must not reveal which emails exist.
