@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 from pyramid.traversal import resource_path
 
-from ..cache import is_anonymous
+from ..cache import is_anonymous, plain_traversal
 from ..content.base import in_site, utcnow
 from ..security.policy import anonymous_permits
 from ..security.roles import VIEW
@@ -134,7 +134,7 @@ def cache_key(environ) -> str | None:
     """The path as the WSGI server gave it: the same string for the shortcuts and the
     views. ``None`` (nothing cached, no shortcut) for a request with ``X-Vhm-Root``, which
     makes Pyramid's traversal start elsewhere: the same path may be another resource."""
-    if "HTTP_X_VHM_ROOT" in environ:
+    if not plain_traversal(environ):
         return None
     return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
 
