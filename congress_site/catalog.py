@@ -2,17 +2,22 @@
 principals allowed to view, updated in the same transaction as the content.
 
 Concurrent writers (a room uploading into one folder at once) must not collide
-in the catalog. Two rules keep them apart:
+in the catalog more than they have to:
 
-- Ids are handed out as zope.intid does: each connection starts at a random
-  point and counts up from there, so two transactions insert into different
-  buckets of the id-keyed BTrees (whose conflict resolution merges inserts of
-  distinct keys), while one transaction's ids stay together. A counter shared
-  by everyone would make every pair of adds insert the same key. This holds
-  for document ids and for the text index's word ids.
+- Ids are drawn at random, never counted: with a counter, every two adds
+  insert the same key (the next id) into the id-keyed BTrees, which no
+  conflict resolution can merge; random ids are distinct keys, and a BTree
+  bucket merges concurrent inserts of distinct keys. This holds for document
+  ids and for the text index's word ids (hypatia counts those: two uploads
+  bringing new words conflicted every time).
 - The text index keeps each word's documents in a BTree of its own from the
   first document on (hypatia keeps a plain dict inline until ten documents, so
   two pages sharing a rarer word both rewrote the same entry).
+
+What is left (a bucket that splits under another writer, two uploads bringing
+the same new word) is retried, alone (``conflicts``). Wider buckets would
+split less often, but were measured to cost three times the CPU and four times
+the storage per document (``bench/concurrent_writers.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 from datetime import datetime
 
 from BTrees.LOBTree import LOBTree
+from BTrees.OLBTree import OLBTree
 from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
@@ -32,7 +38,6 @@ from persistent import Persistent
 from pyramid.location import lineage
 from pyramid.traversal import find_resource, resource_path
 
-from .btrees import WideOLBTree, WideOOBTree
 from .security.roles import VIEW, role_principal
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -143,22 +148,6 @@ class SpreadOkapiIndex(OkapiIndex):
             self.word_count.change(-1)
 
 
-class WideFieldIndex(FieldIndex):
-    """A field index for values that arrive together (times, titles)."""
-
-    def reset(self):
-        super().reset()
-        self._fwd_index = WideOOBTree()
-
-
-class WideKeywordIndex(KeywordIndex):
-    """A keyword index whose keywords arrive together (the paths of new objects)."""
-
-    def reset(self):
-        super().reset()
-        self._fwd_index = WideOOBTree()
-
-
 def text_index(discriminator) -> TextIndex:
     lexicon = SpreadLexicon(Splitter(), CaseNormalizer(), StopWordRemover())
     return TextIndex(discriminator, lexicon=lexicon, index=SpreadOkapiIndex(lexicon))
@@ -168,14 +157,14 @@ class SiteCatalog(Persistent):
     def __init__(self):
         self.catalog = Catalog()
         self.catalog["text"] = text_index(_searchable_text)
-        self.catalog["title"] = WideFieldIndex("title")
+        self.catalog["title"] = FieldIndex("title")
         self.catalog["type"] = FieldIndex("type_name")
         self.catalog["review_state"] = FieldIndex("review_state")
-        self.catalog["path"] = WideKeywordIndex(_path_prefixes)
-        self.catalog["created"] = WideFieldIndex("created")
-        self.catalog["modified"] = WideFieldIndex("modified")
+        self.catalog["path"] = KeywordIndex(_path_prefixes)
+        self.catalog["created"] = FieldIndex("created")
+        self.catalog["modified"] = FieldIndex("modified")
         self.catalog["allowed"] = KeywordIndex(_allowed)
-        self.docids = WideOLBTree()  # path -> docid
+        self.docids = OLBTree()  # path -> docid
         self.paths = LOBTree()  # docid -> path
 
     def __getitem__(self, name):

@@ -1,9 +1,11 @@
 """Write conflicts: retried alone, and a 503 when they persist.
 
-The storage structures are laid out so that concurrent writers rarely collide (see
-``catalog`` and ``btrees``), and ``pyramid_retry`` runs a request that still met a
-conflict again. What is left are collisions no layout avoids: two uploads bringing the same
-new word to the text index, a BTree bucket that splits under another writer. Run side by
+The storage structures are laid out so that concurrent writers rarely collide (random ids,
+BTrees, ``BTrees.Length`` counters: see ``catalog`` and ``content.base``), and
+``pyramid_retry`` runs a request that still met a conflict again. What is left are
+collisions no layout avoids: two uploads bringing the same new word to the text index, a
+BTree bucket that splits under another writer (and every write to a BTree marks its inner
+node as read, so a split anywhere in it conflicts with all its other writers). Run side by
 side again, the retried requests of a crowd would meet the same crowd.
 
 So writers run side by side on their first attempt, and a retried one runs alone: it waits

@@ -1,9 +1,8 @@
 """Persistent base classes for content.
 
-Folders keep their children in a BTree with a BTrees.Length counter, so
+Folders keep their children in an OOBTree with a BTrees.Length counter, so
 two transactions adding different children to one folder merge instead of
-conflicting (ZODB resolves bucket-level inserts of distinct keys). Its buckets
-are wide (``WideOOBTree``): uploads into one folder have neighbouring names.
+conflicting (ZODB resolves bucket-level inserts of distinct keys).
 """
 
 from __future__ import annotations
@@ -12,11 +11,10 @@ import re
 from datetime import UTC, datetime
 
 from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
-
-from ..btrees import WideOOBTree
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Names that would shadow views or API endpoints of the container.
@@ -87,13 +85,13 @@ class Item(Content):
 
 
 class Container(Content):
-    """Folderish content; children are kept in a BTree."""
+    """Folderish content; children are kept in an OOBTree."""
 
     folderish = True
 
     def __init__(self, title: str = "", description: str = "", **fields):
         super().__init__(title, description, **fields)
-        self._items = WideOOBTree()
+        self._items = OOBTree()
         self._count = Length()
 
     # Mapping protocol used by traversal.
