@@ -65,6 +65,7 @@ class LoginView(BaseView):
                     mapping={"minutes": int(result.retry_after // 60) + 1},
                 )
                 self.request.response.status = 429
+                self.request.response.headers["Retry-After"] = str(int(result.retry_after) + 1)
             else:
                 message = _("Wrong login or password.")
                 self.request.response.status = 403

@@ -13,6 +13,7 @@ from pyramid.view import exception_view_config, notfound_view_config, view_confi
 from ..catalog import walk
 from ..content.base import SiteRoot
 from ..i18n import _
+from ..security.login import client_address
 from ..security.passwords import password_problems
 from ..security.roles import GLOBAL_ROLES, MANAGE, VIEW
 from ..security.users import LOGIN_RE, UserError
@@ -134,7 +135,7 @@ class UsersView(BaseView):
             site.audit.add(
                 "user_added",
                 self.actor,
-                self.request.client_addr,
+                client_address(self.request),
                 login=data["login"],
                 roles=sorted(data["roles"]),
             )
@@ -248,7 +249,7 @@ class GroupsView(BaseView):
             self.request.site.audit.add(
                 "group_added",
                 self.actor,
-                self.request.client_addr,
+                client_address(self.request),
                 group=gid,
                 roles=sorted(data["roles"]),
                 members=_split_logins(data["members"]),
