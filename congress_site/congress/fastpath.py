@@ -48,6 +48,7 @@ from ..cache import is_anonymous, plain_traversal
 from ..content.base import in_site, utcnow
 from ..security.policy import anonymous_permits
 from ..security.roles import VIEW
+from . import join_throttle
 
 SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
@@ -171,13 +172,16 @@ def current_entry(registry, path: str) -> Entry | None:
 
 
 def etag_tween_factory(handler, registry):
-    locks = SessionLocks()
+    locks = registry.congress_session_locks = SessionLocks()
 
     def tween(request):
         if request.method not in ("GET", "HEAD"):
             lock = locks.for_path(request.path)
             if lock is None:
                 return handler(request)
+            refusal = join_throttle.early_refusal(request)  # guessers wait for no lock
+            if refusal is not None:
+                return refusal
             with lock:
                 return handler(request)
         if request.method == "GET" and request.path.endswith(SUFFIX):
