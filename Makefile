@@ -75,6 +75,7 @@ test: venv system-deps lint unit functional browser ansible-lint ansible-syntax 
 i18n: venv
 	$(BIN)/pot-create -c lingua.cfg -d congress_site -o congress_site/locale/congress_site.pot \
 	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py \
+	  congress_site/conflicts.py congress_site/guard.py \
 	  congress_site/content congress_site/security congress_site/views congress_site/api \
 	  congress_site/templates/*.pt congress_site/templates/content
 	$(BIN)/pot-create -c lingua.cfg -d konbit_congress -o congress_site/locale/konbit_congress.pot \
@@ -87,7 +88,8 @@ i18n: venv
 
 bench: venv system-deps
 	$(BIN)/python bench/site_pages.py
-	@for b in bench/congress_load.py bench/statements.py; do \
+	@for b in bench/congress_load.py bench/statements.py bench/concurrent_writers.py \
+	  bench/connection_flood.py; do \
 	  [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:
