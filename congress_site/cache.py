@@ -24,6 +24,7 @@ from collections import OrderedDict
 
 from pyramid.response import Response
 
+from .plain import json_wanted
 from .security.policy import SESSION_COOKIE
 
 CACHEABLE = "konbit.cacheable"
@@ -91,7 +92,6 @@ def anonymous_cache_tween_factory(handler, registry):
         ):
             return handler(request)
         from .i18n import negotiate_locale
-        from .plain import json_wanted
 
         key = (
             request.host_url,
