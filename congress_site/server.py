@@ -154,8 +154,13 @@ def _guard(listener, rule: ArrivalRule) -> None:
                     log.debug("closing a connection from %s: request too slow", channel.addr)
                     channel.will_close = True
 
+    last_eviction = [0.0]
+
     def readable():
-        if listener.accepting and len(listener._map) >= listener.adj.connection_limit:
+        # At most once a second: with every connection busy, there is nothing to evict.
+        full = listener.accepting and len(listener._map) >= listener.adj.connection_limit
+        if full and time.monotonic() - last_eviction[0] >= 1:
+            last_eviction[0] = time.monotonic()
             idle = sorted((c for c in channels() if c.idle), key=lambda c: c.last_activity)
             for channel in idle[: max(1, listener.adj.connection_limit // 10)]:
                 channel.will_close = True
