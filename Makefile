@@ -84,6 +84,7 @@ I18N_DIR ?= congress_site/locale
 i18n-pot: venv
 	@$(BIN)/pot-create -c lingua.cfg -d congress_site -o $(I18N_DIR)/congress_site.pot \
 	  congress_site/__init__.py congress_site/i18n.py congress_site/workflow.py congress_site/chrome.py \
+	  congress_site/conflicts.py congress_site/guard.py \
 	  congress_site/content congress_site/security congress_site/views congress_site/api \
 	  congress_site/templates/*.pt congress_site/templates/content
 	@$(BIN)/pot-create -c lingua.cfg -d konbit_congress -o $(I18N_DIR)/konbit_congress.pot \
@@ -98,7 +99,8 @@ i18n: i18n-pot
 
 bench: venv system-deps
 	$(BIN)/python bench/site_pages.py
-	@for b in bench/site_cpu.py bench/congress_load.py bench/statements.py; do \
+	@for b in bench/site_cpu.py bench/congress_load.py bench/statements.py \
+	  bench/concurrent_writers.py bench/connection_flood.py; do \
 	  [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:

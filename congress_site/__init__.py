@@ -11,10 +11,12 @@ from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 from pyramid_retry import IBeforeRetry
 
+from . import guard
 from .i18n import compile_catalogs, negotiate_locale
 from .security.passwords import configure_hasher
 from .security.policy import SESSION_COOKIE, SecurityPolicy, bearer_token
 from .site import get_site, root_factory
+from .urls import site_url
 
 UNSAFE_JSON_TYPES = ("application/json",)
 
@@ -49,6 +51,7 @@ def main(global_config, **settings):
             raise ValueError("set session.secret in the INI file to a long random string")
     # API tokens (JWTs) are signed with a key derived from this secret unless given their own.
     settings.setdefault("api.token_secret", secret)
+    site_url(settings)  # a malformed site.url stops the start, not the first mail
     compile_catalogs()
     configure_hasher(
         int(settings.get("security.argon2_time_cost", 0)) or None,
@@ -60,6 +63,7 @@ def main(global_config, **settings):
         config.add_subscriber(_backoff_before_retry, IBeforeRetry)
         config.include("pyramid_zodbconn")
         config.include(".cache")
+        config.include(".conflicts")
         config.include("pyramid_chameleon")
         # Mail (transactional, pyramid_mailer's mail.* settings) only when a server is set.
         if settings.get("mail.host"):
@@ -95,5 +99,7 @@ def main(global_config, **settings):
     # Components may put a WSGI shortcut in front of Pyramid for hot, trivial answers.
     for middleware in config.registry.get("konbit.wsgi_middleware", ()):
         app = middleware(app, config.registry)
-        app.registry = config.registry
+    # Outermost: bad URLs and foreign hosts are refused before any layer reads them.
+    app = guard.wrap(app, config.registry)
+    app.registry = config.registry
     return app

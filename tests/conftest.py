@@ -76,8 +76,7 @@ def app(wsgi_app, site):
 def _reset_login_throttle():
     from congress_site.security.login import THROTTLE
 
-    THROTTLE.accounts._failures.clear()
-    THROTTLE.addresses._failures.clear()
+    THROTTLE.clear()
     yield
 
 

@@ -44,6 +44,8 @@ def json_error(request, status: int, code: str, message: str, **extra) -> Respon
     response.content_type = "application/json"
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="konbit"'
+    if extra.get("retry_after"):
+        response.headers["Retry-After"] = str(extra["retry_after"])
     return response
 
 

@@ -206,6 +206,10 @@ def _json_to_cstruct(node: colander.SchemaNode, value, rich: bool):
         value = _rich_text_value(node, value)
     if isinstance(typ, colander.String) and not isinstance(value, str):
         raise colander.Invalid(node, "expected a string")
+    if isinstance(typ, colander.Set) and not (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    ):
+        raise colander.Invalid(node, "expected a list of strings")
     if isinstance(typ, colander.DateTime | colander.Date) and not isinstance(value, str):
         raise colander.Invalid(node, "expected an ISO 8601 date string")
     if isinstance(typ, colander.Integer | colander.Decimal) and isinstance(value, bool):
@@ -216,6 +220,12 @@ def _json_to_cstruct(node: colander.SchemaNode, value, rich: bool):
 def _unchanged_file(node, value) -> bool:
     """The file description a GET gave (no ``data``): the client keeps the file."""
     return isinstance(node.typ, deform.FileData) and isinstance(value, dict) and "data" not in value
+
+
+def _message(message) -> str:
+    """colander's messages are translation strings: fill in their ``${...}``."""
+    interpolate = getattr(message, "interpolate", None)
+    return interpolate() if interpolate is not None else str(message)
 
 
 def deserialize(
@@ -245,7 +255,7 @@ def deserialize(
             cstruct = _json_to_cstruct(node, data.get(node.name), node.name in ct.rich_text)
             appstruct[node.name] = node.deserialize(cstruct)
         except colander.Invalid as exc:
-            errors[node.name] = "; ".join(str(m) for m in exc.messages())
+            errors[node.name] = "; ".join(_message(m) for m in exc.messages())
     if not errors and schema.validator is not None:
         merged = {}
         if current is not None:

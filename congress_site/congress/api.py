@@ -20,7 +20,7 @@ from ..api.content import json_body
 from ..api.errors import ApiError
 from ..content.base import utcnow
 from ..security.roles import EDIT, VIEW
-from . import actions, fastpath
+from . import actions, fastpath, join_throttle
 from .actions import Action, Refusal
 from .content import CongressError, Session, Venue
 from .engine import EngineError
@@ -72,9 +72,16 @@ def state_headers(response, etag: str) -> None:
 @view_config(context=Session, name="@join", request_method="POST", renderer="json")
 def join(context, request):
     data = json_body(request)
+    session_path = resource_path(context)
+    try:
+        join_throttle.check(request, session_path, data.get("venue"))
+    except join_throttle.Throttled as throttled:
+        raise throttled.api_error() from throttled
     try:
         group = context.join(data.get("venue"), data.get("code"), data.get("name"), utcnow())
     except CongressError as error:
+        if error.code == "code":
+            join_throttle.wrong_code(request, session_path, data["venue"])
         raise congress_error(error) from error
     token = request.site.tokens.issue(
         "scribe", SCRIBE_TOKEN_LIFETIME, session=resource_path(context), group=group.id

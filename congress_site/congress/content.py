@@ -63,6 +63,12 @@ def normalize_code(code) -> str:
     return "".join(str(code).split()).upper() if isinstance(code, str) else ""
 
 
+def codes_match(given, expected: str) -> bool:
+    """Constant-time comparison of a join code as typed with the venue's (bytes: any text
+    may be typed, and ``compare_digest`` takes only ASCII ``str``)."""
+    return secrets.compare_digest(normalize_code(given).encode(), expected.encode())
+
+
 class HiddenFromForms(deform.widget.Widget):
     """Leaves a field out of the HTML forms (it has its own buttons); the API sets it."""
 
@@ -149,7 +155,7 @@ def session_schema():
     )
     schema.add(
         colander.SchemaNode(
-            colander.String(),
+            colander.String(allow_empty=True),  # "" is no phase: refused, not ignored
             name="phase",
             title=_("Phase"),
             missing=colander.drop,
@@ -287,7 +293,7 @@ class Session(Container):
         if self.phase == "closed":
             raise CongressError(409, "phase", "the session is closed")
         expected = venue.join_code
-        if not expected or not secrets.compare_digest(normalize_code(code), expected):
+        if not expected or not codes_match(code, expected):
             raise CongressError(403, "code", "wrong join code for this venue")
         name = self._checked_name(name)
         key = (venue.__name__, name.casefold())

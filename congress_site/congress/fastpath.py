@@ -44,10 +44,11 @@ from typing import NamedTuple
 
 from pyramid.traversal import resource_path
 
-from ..cache import is_anonymous
+from ..cache import is_anonymous, plain_traversal
 from ..content.base import in_site, utcnow
 from ..security.policy import anonymous_permits
 from ..security.roles import VIEW
+from . import join_throttle
 
 SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
@@ -134,7 +135,7 @@ def cache_key(environ) -> str | None:
     """The path as the WSGI server gave it: the same string for the shortcuts and the
     views. ``None`` (nothing cached, no shortcut) for a request with ``X-Vhm-Root``, which
     makes Pyramid's traversal start elsewhere: the same path may be another resource."""
-    if "HTTP_X_VHM_ROOT" in environ:
+    if not plain_traversal(environ):
         return None
     return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
 
@@ -171,13 +172,16 @@ def current_entry(registry, path: str) -> Entry | None:
 
 
 def etag_tween_factory(handler, registry):
-    locks = SessionLocks()
+    locks = registry.congress_session_locks = SessionLocks()
 
     def tween(request):
         if request.method not in ("GET", "HEAD"):
             lock = locks.for_path(request.path)
             if lock is None:
                 return handler(request)
+            refusal = join_throttle.early_refusal(request)  # guessers wait for no lock
+            if refusal is not None:
+                return refusal
             with lock:
                 return handler(request)
         if request.method == "GET" and request.path.endswith(SUFFIX):

@@ -21,7 +21,7 @@ from ..pdf import render_pdf
 from ..security.policy import SESSION_SCRIBE, SESSION_USER
 from ..security.roles import EDIT, VIEW
 from ..views.content import BaseView
-from . import actions
+from . import actions, join_throttle
 from .actions import Action
 from .content import PHASE_TITLES, Congress, CongressError, Session, Venue
 from .i18n import _, localizer_for
@@ -167,11 +167,24 @@ class JoinView(CongressView):
         if self.request.method == "POST":
             post = self.request.POST
             values.update(venue=post.get("venue", ""), name=post.get("name", ""))
+            session_path = resource_path(self.context)
+            try:
+                join_throttle.check(self.request, session_path, values["venue"])
+            except join_throttle.Throttled as throttled:
+                values["error"] = _(
+                    "Too many wrong codes from here. Try again in ${minutes} minutes.",
+                    mapping={"minutes": throttled.retry_after // 60 + 1},
+                )
+                self.request.response.status = 429
+                self.request.response.headers["Retry-After"] = str(throttled.retry_after)
+                return self.page(venues=self.context.venues(), **values)
             try:
                 group = self.context.join(
                     values["venue"], post.get("code"), values["name"], utcnow()
                 )
             except CongressError as error:
+                if error.code == "code":
+                    join_throttle.wrong_code(self.request, session_path, values["venue"])
                 values["error"] = {
                     "code": _("Wrong join code for this venue."),
                     "duplicate": _("A group with this name already joined this venue."),

@@ -24,7 +24,9 @@ def spread_retries(event):
 
 def includeme(config):
     from . import content  # noqa: F401  (declares Congress, Session, Venue)
+    from .join_throttle import JoinThrottle
 
+    config.registry.join_throttle = JoinThrottle()
     config.include(".actions")
     # WSGI shortcuts: the last included is outermost, and polls are the commonest request.
     config.include(".scribe_shortcut")

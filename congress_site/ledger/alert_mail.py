@@ -26,6 +26,7 @@ from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.message import Message
 
 from ..i18n import LANGUAGES, LOCALE_DIR
+from ..urls import external_url
 from . import display, store
 from .alerts import Alert, coordinators, notify_new_alerts
 from .i18n import _
@@ -159,7 +160,7 @@ def request_alert_sender(request, folder):
             request.site,
             folder,
             settings.get("pyramid.default_locale_name", "en"),
-            request.resource_url(folder, "@@report"),
+            external_url(request, folder, "@@report"),
         )(alert)
 
     return send
@@ -182,9 +183,16 @@ def alert_after_logging(request, folder, month) -> tuple[int, ...]:
 
 def command_alert_sender(settings, transaction_manager, site, folder):
     """The alert sender of a command run in ``transaction_manager``, or None when mail is
-    not configured. There is no request, so the messages carry no link."""
+    not configured. There is no request: the messages link to the report only when the
+    ``site.url`` setting gives the site's address."""
     if not mail_configured(settings):
         return None
     check_mail_settings(settings)
     mailer = bind_mailer(mailer_factory_from_settings(settings), transaction_manager)
-    return AlertMailer(mailer, site, folder, settings.get("pyramid.default_locale_name", "en"))
+    return AlertMailer(
+        mailer,
+        site,
+        folder,
+        settings.get("pyramid.default_locale_name", "en"),
+        external_url(None, folder, "@@report", settings=settings),
+    )

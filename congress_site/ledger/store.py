@@ -19,9 +19,14 @@ from .entries import Payment, Reversal, check_new_entry, ensure_open, parse_date
 from .errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
 from .models import ClosedRecord, LedgerFolder, Member
 from .money import BASE_CURRENCY, Money, get_currency, parse_money
-from .months import Month, month_range
+from .months import Month, month_range, plausible_window, require_plausible
 from .statement import Statement, statement
-from .subscriptions import Subscription, SubscriptionHistory, check_history_change
+from .subscriptions import (
+    Subscription,
+    SubscriptionHistory,
+    check_history_change,
+    check_plausible_lines,
+)
 from .timecredit import (
     CATEGORIES,
     ITEM_STATUSES,
@@ -102,6 +107,24 @@ def optional_text(value: object, field: str, max_length: int = 2000) -> str:
     return value.strip()
 
 
+def plausible_day(day: datetime.date, window: tuple[Month, Month], field: str = "date"):
+    require_plausible(Month.of(day), window, field, day.isoformat())
+    return day
+
+
+def member_window(member: Member) -> tuple[Month, Month]:
+    """The months a date of ``member``'s entries may fall in (``months.plausible_window``)."""
+    return plausible_window(member.subscription_history.months(), today())
+
+
+def ledger_window(folder: LedgerFolder) -> tuple[Month, Month]:
+    """The months the collective's dates (time, credits) may fall in: around today, every
+    member's subscription history and the months already credited."""
+    anchors = [m for member in folder.members() for m in member.subscription_history.months()]
+    anchors += [Month.parse(key) for key in folder.credits.keys()]
+    return plausible_window(anchors, today())
+
+
 # -- payments ---------------------------------------------------------------------------------
 def _append_entry(folder: LedgerFolder, member: Member, entry):
     """Check a new member entry against the ledger's rules, then store it."""
@@ -152,7 +175,7 @@ def record_payment(
         cad = money
     else:
         cad = parse_money(cad_received, BASE_CURRENCY, field="cad_received", allow_zero=False)
-    day = parse_date(date)
+    day = plausible_day(parse_date(date), member_window(member))
     payment = Payment(
         id=new_id(day),
         member_id=member.member_id,
@@ -168,7 +191,7 @@ def record_payment(
 def reverse_payment(
     folder: LedgerFolder, member: Member, *, reverses: object, date: object, reason: object
 ) -> Reversal:
-    day = parse_date(date)
+    day = plausible_day(parse_date(date), member_window(member))
     if not isinstance(reverses, str) or reverses not in member.entries:
         raise InvalidEntry(
             "reverses", f"no entry {reverses!r} for this member", code="unknown_entry"
@@ -223,6 +246,7 @@ def set_subscriptions(folder: LedgerFolder, member: Member, subscriptions: Itera
     new = SubscriptionHistory(member.currency, subscriptions)
     if new == member.subscription_history:
         return False
+    check_plausible_lines(member.subscription_history, new, today())
     check_history_change(member.subscription_history, new, ClosedMonths(folder))
     member.subscriptions = new.subscriptions
     return True
@@ -268,6 +292,7 @@ def set_credit(
     included: ``None`` leaves the month without one. ``rates`` maps a currency to the CAD
     value of one unit as a decimal string (``{"EUR": "1.50"}``)."""
     ensure_open(month, ClosedMonths(folder), field="month")
+    require_plausible(month, ledger_window(folder), "month", str(month))
     exchange = []
     for code, value in (rates or {}).items():
         get_currency(code, field="rates")
@@ -357,6 +382,7 @@ def log_intervention(
     item_id: object = None,
 ) -> Intervention:
     day = today() if date in (None, "") else parse_date(date)
+    plausible_day(day, ledger_window(folder))
     if category not in CATEGORIES:
         raise InvalidEntry(
             "category",
@@ -381,6 +407,7 @@ def reverse_time_entry(
     folder: LedgerFolder, *, reverses: object, date: object, reason: object, logged_by: str
 ):
     day = today() if date in (None, "") else parse_date(date)
+    plausible_day(day, ledger_window(folder))
     original = folder.time_entries.get(reverses) if isinstance(reverses, str) else None
     if original is None:
         raise InvalidEntry("reverses", f"no intervention {reverses!r}", code="unknown_entry")

@@ -6,16 +6,17 @@ from __future__ import annotations
 import deform
 from pyramid.threadlocal import get_current_request
 
+from ..plain import json_wanted
+
 
 def wants_json(request) -> bool:
-    """plone.restapi's rule: the client asked for `Accept: application/json`;
-    `@`-named endpoints and JSON bodies are API calls too."""
-    accept = request.headers.get("Accept", "")
-    if "application/json" in accept and "text/html" not in accept:
-        return True
-    if (request.view_name or "").startswith("@"):
-        return True
-    return request.method not in ("GET", "HEAD") and request.content_type == "application/json"
+    """Whether the request is an API call (``plain.json_wanted``)."""
+    return json_wanted(
+        request.headers.get("Accept", ""),
+        request.method,
+        request.content_type,
+        (getattr(request, "view_name", None) or "").startswith("@"),
+    )
 
 
 class ApiPredicate:

@@ -20,6 +20,7 @@ from ..security.directory import (
     from_registry,
 )
 from ..security.roles import VIEW
+from ..urls import external_url
 from .base import BaseView
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ class AccountView(BaseView):
 def _link_message(request, person, token) -> Message:
     t = request.localizer.translate
     site = request.site.title
-    link = request.resource_url(request.site, "@@set-password", query={"token": token})
+    link = external_url(request, request.site, "@@set-password", query={"token": token})
     body = [
         t(_("Hello ${name},", mapping={"name": person.name})),
         t(

@@ -17,6 +17,7 @@ from ..security.directory import DirectoryUnavailable, LinkRefused, from_registr
 from ..security.login import attempt_login, client_address
 from ..security.passwords import password_problems
 from ..security.tokens import RESET_TOKEN_LIFETIME
+from ..urls import external_url
 from .base import BaseView
 from .forms import make_form, validate
 
@@ -69,6 +70,7 @@ class LoginView(BaseView):
                     mapping={"minutes": int(result.retry_after // 60) + 1},
                 )
                 self.request.response.status = 429
+                self.request.response.headers["Retry-After"] = str(int(result.retry_after) + 1)
             elif result.unavailable:
                 message = _("The konbit's directory does not answer. Try again in a minute.")
                 self.request.response.status = 503
@@ -254,7 +256,7 @@ class ResetView(BaseView):
                     return self.page(form=form.render(data), heading=heading)
             elif user is not None:
                 token = site.tokens.issue("reset", RESET_TOKEN_LIFETIME, login=user.login)
-                link = self.request.resource_url(site, "@@reset-password", query={"token": token})
+                link = external_url(self.request, site, "@@reset-password", query={"token": token})
                 log.warning("password reset link for %s: %s", user.login, link)
                 site.audit.add("reset_requested", user.login, client_address(self.request))
             # The same answer either way: it must not reveal which emails exist.

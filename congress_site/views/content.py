@@ -4,6 +4,7 @@ delete, rename/move, folder contents, sharing, history, workflow, download."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -321,10 +322,14 @@ class HistoryView(BaseView):
         version = self.request.params.get("version")
         shown = None
         if version is not None:
-            try:
-                shown = entries[len(entries) - 1 - int(version)]
-            except (ValueError, IndexError) as exc:
-                raise HTTPNotFound() from exc
+            if not (version.isascii() and version.isdigit()):
+                raise HTTPBadRequest(_("The version must be a number."))
+            if int(version) >= len(entries):
+                raise HTTPNotFound()
+            shown = entries[len(entries) - 1 - int(version)]
+            # Only an edit keeps the text it replaced; other entries have no version to show.
+            if shown.get("action") != "edited" or not isinstance(shown.get("previous"), Mapping):
+                raise HTTPBadRequest(_("This entry of the history is not an edit."))
         return self.page(entries=entries, shown=shown, count=len(entries))
 
 

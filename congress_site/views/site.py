@@ -14,6 +14,7 @@ from ..catalog import walk
 from ..content.base import SiteRoot
 from ..i18n import _
 from ..members.rules import login_problem
+from ..security.login import client_address
 from ..security.passwords import password_problems
 from ..security.policy import search_principals
 from ..security.roles import GLOBAL_ROLES, MANAGE, VIEW
@@ -135,7 +136,7 @@ class UsersView(BaseView):
             site.audit.add(
                 "user_added",
                 self.actor,
-                self.request.client_addr,
+                client_address(self.request),
                 login=data["login"],
                 roles=sorted(data["roles"]),
             )
@@ -251,7 +252,7 @@ class GroupsView(BaseView):
             self.request.site.audit.add(
                 "group_added",
                 self.actor,
-                self.request.client_addr,
+                client_address(self.request),
                 group=gid,
                 roles=sorted(data["roles"]),
                 members=_split_logins(data["members"]),
