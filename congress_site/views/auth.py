@@ -154,7 +154,7 @@ class PasswordView(BaseView):
             raise HTTPForbidden()
         user = identity.user
         directory = from_registry(self.request.registry) if user.source == "directory" else None
-        schema = PasswordSchema()
+        schema = PasswordSchema().clone()  # its own nodes: validators are per request
         schema["new"].validator = _password_validator(user.login)
         if directory is None:
             schema["current"].validator = _current_password_validator(user)
@@ -284,7 +284,7 @@ class ResetView(BaseView):
         if record is None:
             self.request.response.status = 400
             return self.page(form="", heading=_("This reset link is invalid or has expired."))
-        schema = ResetSchema()
+        schema = ResetSchema().clone()  # its own nodes: validators are per request
         schema["new"].validator = _password_validator(record["login"])
         form = make_form(schema, self.request, button=_("Set password"))
         if self.request.method == "POST":
@@ -343,7 +343,7 @@ class SetPasswordView(BaseView):
             return self.refused(refused.reason)
         except DirectoryUnavailable:
             return self.unavailable(heading)
-        schema = ResetSchema()
+        schema = ResetSchema().clone()  # its own nodes: validators are per request
         schema["new"].validator = _password_validator(person.login)
         form = make_form(schema, self.request, button=_("Set password"))
         intro = _(
