@@ -11,6 +11,7 @@ from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 from pyramid_retry import IBeforeRetry
 
+from .content.types import configure_default_timezone
 from .i18n import compile_catalogs, negotiate_locale
 from .security.passwords import configure_hasher
 from .security.policy import SESSION_COOKIE, SecurityPolicy, bearer_token
@@ -48,6 +49,7 @@ def main(global_config, **settings):
         else:
             raise ValueError("set session.secret in the INI file to a long random string")
     compile_catalogs()
+    configure_default_timezone(settings.get("site.default_timezone"))
     configure_hasher(
         int(settings.get("security.argon2_time_cost", 0)) or None,
         int(settings.get("security.argon2_memory_kib", 0)) or None,
@@ -83,15 +85,20 @@ def main(global_config, **settings):
         config.add_request_method(get_site, "site", reify=True)
         config.include(".views")
         config.include(".api")
-        # The congress and ledger web layers plug in when present.
-        for name in ("congress", "ledger"):
-            if importlib.util.find_spec(f"{__name__}.{name}.web") is not None:
-                config.include(f".{name}.web")
+        config.include(".congress.web")
+        # The ledger's web layer plugs in when present.
+        if importlib.util.find_spec(f"{__name__}.ledger.web") is not None:
+            config.include(".ledger.web")
         config.scan(".views")
         config.scan(".api")
-    app = config.make_wsgi_app()
-    # Components may put a WSGI shortcut in front of Pyramid for hot, trivial answers.
-    for middleware in config.registry.get("konbit.wsgi_middleware", ()):
-        app = middleware(app, config.registry)
-        app.registry = config.registry
+    return wsgi_app(config)
+
+
+def wsgi_app(config):
+    """Pyramid's application behind the congress shortcuts, which answer a display's
+    unchanged poll and a scribe's bearer-token action without building a request."""
+    from .congress.web import wrap_wsgi
+
+    app = wrap_wsgi(config.make_wsgi_app(), config.registry)
+    app.registry = config.registry  # as Pyramid's own application has it
     return app

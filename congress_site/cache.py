@@ -18,6 +18,7 @@ from collections import OrderedDict
 from pyramid.response import Response
 
 from .security.policy import SESSION_COOKIE
+from .site import database
 
 CACHEABLE = "konbit.cacheable"
 MAX_ENTRIES = 1000
@@ -64,8 +65,7 @@ def anonymous_cache_tween_factory(handler, registry):
     registry.page_cache = cache
 
     def last_tid():
-        db = registry._zodb_databases[""]
-        return db.lastTransaction()
+        return database(registry).lastTransaction()
 
     def tween(request):
         if request.method not in ("GET", "HEAD") or not is_anonymous(request):
