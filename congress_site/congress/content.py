@@ -17,6 +17,7 @@ answers 409. Group ids are random, so there is no shared counter to conflict on.
 
 from __future__ import annotations
 
+import html
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +28,7 @@ from persistent import Persistent
 
 from ..content.base import Container, Item, utcnow
 from ..content.registry import content_type
-from ..content.types import base_schema, timezone_node
+from ..content.types import TIMEZONES, base_schema, timezone_node
 from .engine import ProposalBoard
 from .i18n import LANGUAGE_NAMES, LANGUAGES, _
 from .phases import DEFAULT_DURATIONS, PHASES, TIMED_PHASES
@@ -64,13 +65,36 @@ def normalize_code(code) -> str:
 
 
 class HiddenFromForms(deform.widget.Widget):
-    """Leaves a field out of the HTML forms (it has its own buttons); the API sets it."""
+    """Leaves a field out of the HTML forms (it has its own buttons); the API sets it.
+    ``hidden`` keeps deform from rendering a label without a control."""
+
+    hidden = True
 
     def serialize(self, field, cstruct, **kw):
         return ""
 
     def deserialize(self, field, pstruct):
         return colander.null
+
+
+class ChoicesFieldset(deform.widget.CheckboxChoiceWidget):
+    """Checkboxes in a fieldset whose legend is the field's title: each box has its own
+    label beside it, and the group is named for assistive technology (deform's own label
+    would point at no control)."""
+
+    category = "structural"  # deform then renders no label of its own
+
+    def serialize(self, field, cstruct, **kw):
+        inner = super().serialize(field, cstruct, **kw)
+        legend = html.escape(field.translate(field.title))
+        error = ""
+        if field.error is not None:
+            error = f'<p class="error">{html.escape(field.translate(field.errormsg))}</p>'
+        # deform's mapping item template inserts it as markup (``structure``).
+        return (
+            f'<fieldset class="choices" id="item-{field.oid}"><legend>{legend}</legend>'
+            f"{inner}{error}</fieldset>"
+        )
 
 
 # Congress -----------------------------------------------------------------------------------
@@ -108,6 +132,17 @@ def session_schema():
     schema = base_schema()
     schema.add(
         colander.SchemaNode(
+            colander.String(),
+            name="question",
+            title=_("The question"),
+            description=_("What the groups answer; the projectors show it before they start."),
+            missing="",
+            validator=colander.Length(max=1000),
+            widget=deform.widget.TextAreaWidget(rows=2),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
             colander.DateTime(default_tzinfo=UTC),
             name="start",
             title=_("Start of the schedule"),
@@ -123,9 +158,7 @@ def session_schema():
             title=_("Languages"),
             missing=("en",),
             validator=_languages_validator,
-            widget=deform.widget.CheckboxChoiceWidget(
-                values=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-            ),
+            widget=ChoicesFieldset(values=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]),
         )
     )
     for phase in TIMED_PHASES:
@@ -222,6 +255,7 @@ class Session(Container):
     local_minutes = _ScheduleField("local_minutes", 30)
     timezone = "UTC"
     languages = ("en",)
+    question = ""
 
     def __init__(self, title: str = "", description: str = "", **fields):
         self.proposals = ProposalBoard()
@@ -425,6 +459,17 @@ def venue_schema():
     )
     schema.add(
         colander.SchemaNode(
+            colander.String(),
+            name="timezone",
+            title=_("Time zone"),
+            description=_("Where the venue is; empty: the session's time zone."),
+            missing="",
+            validator=colander.OneOf([""] + TIMEZONES),
+            widget=deform.widget.SelectWidget(values=[("", "—")] + [(z, z) for z in TIMEZONES]),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
             colander.Boolean(),
             name="online",
             title=_("Online venue (remote participants)"),
@@ -457,6 +502,7 @@ class Venue(Item):
 
     city = ""
     language = "en"
+    timezone = ""
     online = False
     _join_code = ""
 
@@ -480,6 +526,17 @@ class Venue(Item):
     def session(self) -> Session:
         return self.__parent__
 
+    @property
+    def zone(self) -> str:
+        """The venue's time zone: its own, else its session's."""
+        return self.timezone or self.__parent__.timezone or "UTC"
+
+    @property
+    def short_code(self) -> str | None:
+        """The code of the venue's short join address (``/j/<code>``): its object id in the
+        join codes' alphabet, stable for the venue's life (``None`` until it is stored)."""
+        return short_code(self._p_oid) if self._p_oid is not None else None
+
     def json_extra(self, request) -> dict:
         from ..security.roles import EDIT
 
@@ -492,6 +549,27 @@ class Venue(Item):
             ),
             "groups": len(self.__parent__.active_groups(self.__name__)),
         }
+
+
+def short_code(oid: bytes) -> str:
+    number = int.from_bytes(oid, "big")
+    digits = []
+    while True:
+        number, digit = divmod(number, len(JOIN_CODE_ALPHABET))
+        digits.append(JOIN_CODE_ALPHABET[digit])
+        if not number:
+            return "".join(reversed(digits))
+
+
+def oid_of_short_code(code: str) -> bytes | None:
+    """The object id a short code names, or ``None`` for a code that is no such code."""
+    code = normalize_code(code)
+    if not code or len(code) > 13 or any(c not in JOIN_CODE_ALPHABET for c in code):
+        return None
+    number = 0
+    for char in code:
+        number = number * len(JOIN_CODE_ALPHABET) + JOIN_CODE_ALPHABET.index(char)
+    return number.to_bytes(8, "big") if number < 2**64 else None
 
 
 def now_utc() -> datetime:

@@ -18,22 +18,28 @@ from pyramid.view import view_config
 
 from ..content.base import utcnow
 from ..pdf import render_pdf
-from ..security.policy import SESSION_SCRIBE, SESSION_USER
+from ..security.policy import SESSION_SCRIBE
 from ..security.roles import EDIT, VIEW
 from ..views.content import BaseView
 from . import actions
 from .actions import Action
 from .content import PHASE_TITLES, Congress, CongressError, Session, Venue
 from .i18n import _, localizer_for
-from .phases import PHASES
+from .phases import OPEN_PHASE, PHASES
 from .results import percent, principles, session_results, to_csv, to_markdown
+from .scribes import NotActing, Scribe, acting_group
 from .textdiff import word_diff
 
 TEMPLATES = "congress_site:templates/congress/"
 STALE_MESSAGE = _(
-    "Another group changed this proposal meanwhile. "
-    "Here is its current text; your version is kept below."
+    "Another group changed this proposal meanwhile. Here is its current text; your "
+    "version is kept in the editor: save again to replace it, or cancel to keep theirs."
 )
+FULL_MESSAGE = _(
+    "There are 10 proposals, the most there can be. To bring in a new idea, edit one of "
+    "them (Edit, under each proposal)."
+)
+CLOSED_MESSAGE = _("Changes are only possible during the collaboration phase.")
 
 
 def phase_labels(localizer) -> dict[str, str]:
@@ -45,6 +51,8 @@ def iso(value):
 
 
 class CongressView(BaseView):
+    endorsements_label = _("endorsements")
+
     def t(self, term, **mapping):
         return self.layout.t(term, **mapping)
 
@@ -142,17 +150,6 @@ class ManageView(CongressView):
 # Joining and the scribe screen ----------------------------------------------------------------
 
 
-def scribe_claims(request, session) -> dict | None:
-    """The scribe of this browser for this session, if it joined it and still may act."""
-    claims = request.session.get(SESSION_SCRIBE)
-    if not claims or claims.get("session") != resource_path(session):
-        return None
-    if request.session.get(SESSION_USER):
-        return None  # a logged-in user acts as the user, not as a scribe
-    group = session.resolve_group(claims.get("group"))
-    return {"session": claims["session"], "group": group.id} if group else None
-
-
 @view_config(
     context=Session, name="join", permission=VIEW, api=False, renderer=TEMPLATES + "join.pt"
 )
@@ -193,11 +190,20 @@ class JoinView(CongressView):
     context=Session, name="scribe", permission=VIEW, api=False, renderer=TEMPLATES + "scribe.pt"
 )
 class ScribeView(CongressView):
+    """The scribe's screen. Without JavaScript its forms post here; each answer comes back
+    as a notice in the proposal (or beside the add form) it concerns, and the page opens
+    there. A stale edit keeps the scribe's draft in the editor, shows the current text
+    beside it, and bases the draft on the current version: saving again replaces it
+    knowingly."""
+
+    NOTICE = "congress.notice"
+
     def __call__(self):
-        claims = scribe_claims(self.request, self.context)
-        if claims is None:
+        self.scribe = Scribe.of(self.request)
+        try:
+            self.group = acting_group(self.context, self.scribe)
+        except NotActing:
             return HTTPFound(self.request.resource_url(self.context, "@@join"))
-        self.group = self.context.groups[claims["group"]]
         if self.request.method == "POST":
             return self.post()
         now = utcnow()
@@ -205,18 +211,23 @@ class ScribeView(CongressView):
         phase, ends = board.phase_window(now)
         venue = self.context.venue(self.group.venue)
         state = board.snapshot(now)
+        notice = self.request.session.pop(self.NOTICE, None)
         return self.page(
             group=self.group,
             venue=venue,
             phase=phase,
             ends=iso(ends),
             items=state["items"],
+            open=phase == OPEN_PHASE,
             full=board.live_count >= board.max_live,
             max_length=board.max_length,
             config=json.dumps(self.config(state), ensure_ascii=False).replace("</", "<\\/"),
             names={i["edited_by"]: self.context.group_name(i["edited_by"]) for i in state["items"]},
-            stale=self.request.session.pop("congress.stale", None),
+            notice=notice,
         )
+
+    def notice_for(self, notice, where):
+        return notice if notice and notice.get("where") == where else None
 
     def config(self, state) -> dict:
         t = self.t
@@ -228,6 +239,9 @@ class ScribeView(CongressView):
             "names": self.context.item_group_names(state["items"]),
             "revision": state["revision"],
             "phase": state["phase"],
+            "open_phase": OPEN_PHASE,
+            "max_live": self.context.proposals.max_live,
+            "max_length": self.context.proposals.max_length,
             "phases": phase_labels(self.request.localizer),
             "labels": {
                 "endorse": t(_("Endorse")),
@@ -235,6 +249,7 @@ class ScribeView(CongressView):
                 "edit": t(_("Edit")),
                 "save": t(_("Save")),
                 "cancel": t(_("Cancel")),
+                "new_text": t(_("New text")),
                 "endorsed": t(_("You endorse this")),
                 "endorsements": t(_("endorsements")),
                 "edited_by": t(_("last edited by")),
@@ -244,12 +259,23 @@ class ScribeView(CongressView):
                 "reendorse": t(_("Endorse again")),
                 "dismiss": t(_("Dismiss")),
                 "stale": t(STALE_MESSAGE),
-                "full": t(_("10 proposals: edit one to bring in a new idea.")),
+                "current": t(_("Current text")),
+                "changed": t(
+                    _("Another group changed this proposal while you edit it. Current text:")
+                ),
+                "gone": t(
+                    _("This proposal was withdrawn meanwhile. Your text is kept: add it anew.")
+                ),
+                "add_anew": t(_("Add as a new proposal")),
+                "full": t(FULL_MESSAGE),
                 "offline": t(_("Connection lost, retrying…")),
-                "closed": t(_("Changes are only possible during the collaboration phase.")),
+                "closed": t(CLOSED_MESSAGE),
                 "time_left": t(_("left")),
                 "error": t(_("The server refused this action.")),
                 "empty": t(_("No proposals yet.")),
+                "added": t(_("Proposal added.")),
+                "saved": t(_("Proposal saved.")),
+                "diff_legend": t(_("Underlined: added. Struck through: removed.")),
             },
         }
 
@@ -258,7 +284,8 @@ class ScribeView(CongressView):
         kind = post.get("action")
         if kind not in actions.KINDS:
             raise HTTPBadRequest(_("Unknown action."))
-        fields = {"proposal": post.get("id", "")} if kind != "add" else {}
+        proposal = post.get("id", "")
+        fields = {"proposal": proposal} if kind != "add" else {}
         if kind in ("add", "edit"):
             fields["text"] = post.get("text", "")
         if kind == "edit":
@@ -266,27 +293,32 @@ class ScribeView(CongressView):
                 fields["base_version"] = int(post.get("base_version", ""))
             except ValueError:
                 fields["base_version"] = None
-        action = Action(kind, self.group.id, **fields)
+        action = Action(kind, self.scribe, **fields)
         refusal = actions.perform(self.request, self.context, action).refusal
+        where = "add" if kind == "add" else proposal
+        notice = {"where": where, "refused": refusal is not None}
         if refusal is None:
-            if kind == "add":
-                self.flash(_("Proposal added."))
-            elif kind == "edit":
-                self.flash(_("Proposal saved."))
+            notice["text"] = {"add": _("Proposal added."), "edit": _("Proposal saved.")}.get(kind)
         elif refusal.code == "stale":
-            self.request.session["congress.stale"] = {
-                "id": refusal.extra["current"]["id"],
-                "text": post.get("text", ""),
-            }
-            self.flash(STALE_MESSAGE)
+            current = refusal.extra["current"]
+            notice.update(text=STALE_MESSAGE, draft=post.get("text", ""), current=current["text"])
+            notice["base"] = current["version"]
+        elif refusal.code in ("unauthorized", "forbidden"):
+            return HTTPFound(self.request.resource_url(self.context, "@@join"))
         else:
-            self.flash(self.engine_message(refusal))
-        return HTTPFound(self.request.resource_url(self.context, "@@scribe"))
+            notice["text"] = self.engine_message(refusal)
+            if kind in ("add", "edit"):
+                notice["draft"] = post.get("text", "")  # nothing typed is lost
+        if notice.get("text"):
+            notice["text"] = self.request.localizer.translate(notice["text"])
+            self.request.session[self.NOTICE] = notice
+        anchor = "add-form" if where == "add" else (f"p-{where}" if where else None)
+        return HTTPFound(self.request.resource_url(self.context, "@@scribe", anchor=anchor))
 
     def engine_message(self, error):
         return {
-            "limit": _("10 proposals: edit one to bring in a new idea."),
-            "phase": _("Changes are only possible during the collaboration phase."),
+            "limit": FULL_MESSAGE,
+            "phase": CLOSED_MESSAGE,
             "not_found": _("This proposal no longer exists."),
             "invalid": _("The text is empty, unchanged or longer than 1,000 characters."),
         }.get(error.code, _("The server refused this action."))
