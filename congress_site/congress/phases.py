@@ -113,3 +113,16 @@ def schedule(
             rows.append((phase, boundary, boundary + length))
         boundary += length
     return rows
+
+
+def disruption(current: str, target: str) -> str | None:
+    """What a change from phase ``current`` to ``target`` would disrupt, for a coordinator to
+    confirm first: ``"close"`` ends a session, ``"back"`` sends it back to an earlier phase
+    (reopening a closed one included); ``None`` for no change or the usual move forward."""
+    if target == current:
+        return None
+    if target == "closed":
+        return "close"
+    if PHASES.index(target) < PHASES.index(current):
+        return "back"
+    return None

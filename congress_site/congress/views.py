@@ -9,23 +9,28 @@ Pages work without JavaScript (plain forms, POST then redirect); ``scribe.js`` a
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
-from pyramid.renderers import render
+import segno
+from babel.dates import format_date, format_time
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.renderers import render, render_to_response
 from pyramid.response import Response
 from pyramid.traversal import resource_path
 from pyramid.view import view_config
+from ZODB.POSException import POSKeyError
 
-from ..content.base import utcnow
+from ..content.base import SiteRoot, in_site, utcnow
 from ..pdf import render_pdf
 from ..security.policy import SESSION_SCRIBE
 from ..security.roles import EDIT, VIEW
 from ..views.content import BaseView
 from . import actions
 from .actions import Action
-from .content import PHASE_TITLES, Congress, CongressError, Session, Venue
+from .content import PHASE_TITLES, Congress, CongressError, Session, Venue, oid_of_short_code
 from .i18n import _, localizer_for
-from .phases import OPEN_PHASE, PHASES
+from .phases import OPEN_PHASE, PHASES, disruption, phase_window
+from .phases import schedule as phase_schedule
 from .results import percent, principles, session_results, to_csv, to_markdown
 from .scribes import NotActing, Scribe, acting_group
 from .textdiff import word_diff
@@ -84,21 +89,72 @@ class SessionView(CongressView):
         )
 
 
+PHASE_EFFECTS = {
+    "preparation": _("Proposals cannot change until the collaboration phase."),
+    "introduction": _("Proposals cannot change until the collaboration phase."),
+    "collaboration": _("Groups can change the proposals."),
+    "review": _("The proposals are frozen."),
+    "local": _("The proposals are frozen."),
+    "closed": _("The session ends: the proposals are frozen and the results become final."),
+}
+
+
+def confirmation(view, heading, lines, button, back=""):
+    """A page that says what an action will do and asks to confirm it: a form that posts
+    the same fields again with ``confirm=yes``, which the action requires (so the server,
+    not a script, enforces the confirmation)."""
+    request = view.request
+    fields = [(k, v) for k, v in request.POST.items() if k not in ("csrf_token", "confirm")]
+    return render_to_response(
+        TEMPLATES + "confirm.pt",
+        view.page(
+            heading=view.t(heading),
+            lines=[view.t(line) for line in lines],
+            button=view.t(button),
+            fields=fields,
+            action=request.path_url,
+            back=request.resource_url(view.context, back),
+        ),
+        request=request,
+    )
+
+
+def confirmed(request) -> bool:
+    return request.POST.get("confirm") == "yes"
+
+
 @view_config(context=Session, name="phase", request_method="POST", permission=EDIT, api=False)
 def set_phase(context, request):
-    try:
-        if request.POST.get("schedule"):
-            context.scheduled = True
-        else:
-            phase = request.POST.get("phase", "")
-            if phase not in PHASES:
-                raise HTTPBadRequest(_("Unknown phase."))
-            context.phase = phase
-    except ValueError:
-        request.session.flash(
-            request.localizer.translate(_("Set a start time before following the schedule."))
-        )
-        return HTTPFound(request.resource_url(context))
+    now = utcnow()
+    current = context.phase
+    follow = bool(request.POST.get("schedule"))
+    if follow:
+        if context.start is None:
+            request.session.flash(
+                request.localizer.translate(_("Set a start time before following the schedule."))
+            )
+            return HTTPFound(request.resource_url(context))
+        target = phase_window(context.start, now, context.durations())[0]
+    else:
+        target = request.POST.get("phase", "")
+        if target not in PHASES:
+            raise HTTPBadRequest(_("Unknown phase."))
+    effect = disruption(current, target)
+    if effect is not None and not confirmed(request):
+        view = CongressView(context, request)
+        mapping = {"current": view.phase_title(current), "target": view.phase_title(target)}
+        lines = [
+            _("The session is in the phase ${current}; it will go to ${target}.", mapping=mapping),
+            PHASE_EFFECTS[target],
+        ]
+        if follow:
+            lines.append(_("From then on the clock moves the phase, as scheduled."))
+        button = _("Close the session") if effect == "close" else _("Change the phase")
+        return confirmation(view, _("Change the phase?"), lines, button)
+    if follow:
+        context.scheduled = True
+    else:
+        context.phase = target
     context.record(
         "phase", request.authenticated_userid, phase=context.phase, scheduled=context.scheduled
     )
@@ -123,6 +179,10 @@ class ManageView(CongressView):
     def post(self):
         post, session = self.request.POST, self.context
         action = post.get("action")
+        if action in ("merge", "remove", "reset-code") and not confirmed(self.request):
+            asked = self.ask(action)
+            if asked is not None:
+                return asked
         try:
             if action == "rename":
                 session.rename_group(post.get("group"), post.get("name"))
@@ -145,6 +205,42 @@ class ManageView(CongressView):
             return HTTPFound(self.request.resource_url(session, "@@manage"))
         self.flash(_("Saved."))
         return HTTPFound(self.request.resource_url(session, "@@manage"))
+
+    def ask(self, action):
+        """The confirmation page of an irreversible or disruptive action (``None`` when the
+        action names nothing that exists: it is refused as usual)."""
+        post, session = self.request.POST, self.context
+        if action == "reset-code":
+            venue = session.venue(post.get("venue"))
+            if venue is None:
+                return None
+            line = _(
+                "The venue ${venue} gets a new join code: groups that have not joined yet "
+                "will need the new code; groups already in stay.",
+                mapping={"venue": venue.title},
+            )
+            return confirmation(
+                self, _("Reset the join code?"), [line], _("Reset the code"), "@@manage"
+            )
+        group = session.groups.get(post.get("group", ""))
+        if group is None or not group.active:
+            return None
+        if action == "remove":
+            line = _(
+                "The group ${name} is removed: its scribe can no longer act and its "
+                "endorsements are withdrawn. This cannot be undone.",
+                mapping={"name": group.name},
+            )
+            return confirmation(self, _("Remove the group?"), [line], _("Remove"), "@@manage")
+        into = session.groups.get(post.get("into", ""))
+        if into is None or not into.active:
+            return None
+        line = _(
+            "The group ${name} joins ${into}: its endorsements and its scribe count as "
+            "${into} from now on. This cannot be undone.",
+            mapping={"name": group.name, "into": into.name},
+        )
+        return confirmation(self, _("Merge the groups?"), [line], _("Merge"), "@@manage")
 
 
 # Joining and the scribe screen ----------------------------------------------------------------
@@ -335,6 +431,10 @@ def leave(context, request):
 
 @view_config(context=Session, name="display", permission=VIEW, api=False)
 def display(context, request):
+    """A venue's projector, in the venue's language. Before collaboration a welcome screen
+    (title, question, schedule in the venue's time zone, how to join); during it the live
+    list fitted to the screen, with how to join in a corner; once closed, the final ranked
+    list with each proposal's share of endorsing groups."""
     venue = context.venue(request.params.get("venue"))
     language = venue.language if venue is not None else (sorted(context.languages) or ["en"])[0]
     localizer = localizer_for(request, language)
@@ -353,7 +453,10 @@ def display(context, request):
         "etag": context.proposals_etag(now)[0],
         "phases": phases,
         "labels": labels,
+        "welcome": list(WELCOME_PHASES),
     }
+    zone = venue.zone if venue is not None else context.timezone
+    final = session_results(context, now) if state["phase"] == "closed" else None
     html = render(
         TEMPLATES + "display.pt",
         {
@@ -361,10 +464,16 @@ def display(context, request):
             "venue": venue,
             "language": language,
             "state": state,
+            "mode": display_mode(state["phase"]),
             "phase_title": phases[state["phase"]],
             "labels": labels,
             "groups": len(context.active_groups()),
-            "tr": localizer.translate,
+            "texts": {key: localizer.translate(term) for key, term in DISPLAY_TEXTS.items()},
+            "join": join_panel(request, context, venue),
+            "schedule": schedule_rows(context, zone, language, phases),
+            "zone": zone,
+            "final": final,
+            "percent": percent,
             "config": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
         },
         request=request,
@@ -372,6 +481,63 @@ def display(context, request):
     response = Response(html, content_type="text/html", charset="utf-8")
     response.headers["Content-Language"] = language
     return response
+
+
+WELCOME_PHASES = ("preparation", "introduction")
+DISPLAY_TEXTS = {
+    "schedule": _("Schedule"),
+    "join_as": _("Join as a group:"),
+    "join_code": _("Join code"),
+    "ask_code": _("Ask the venue host for the join code."),
+    "final": _("Final results"),
+    "legend": _(
+        "The big number beside each proposal is how many groups endorse it; "
+        "the most endorsed come first."
+    ),
+    "legend_final": _("Share of the groups that endorse each proposal, most endorsed first."),
+    "join": _("Join:"),
+}
+
+
+def display_mode(phase: str) -> str:
+    if phase in WELCOME_PHASES:
+        return "welcome"
+    return "final" if phase == "closed" else "board"
+
+
+def join_panel(request, session, venue) -> dict:
+    """How to join from the projector: the venue's short join address, as text and as a
+    QR code made here (segno). The join code itself is secret from the public (displays
+    are public): it is shown only to someone who may edit the session, such as a
+    coordinator whose laptop runs the projector."""
+    if venue is not None and venue.short_code is not None:
+        url = request.resource_url(request.site, "j", venue.short_code)
+    else:
+        url = request.resource_url(session, "@@join")
+    url = url.rstrip("/")
+    qr = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    code = venue.join_code if venue is not None and request.has_permission(EDIT, session) else None
+    return {"url": url, "text": url.split("://", 1)[-1], "qr": qr, "code": code}
+
+
+def schedule_rows(session, zone: str, language: str, phases: dict) -> list[dict]:
+    """The session's schedule in time zone ``zone``: each timed phase's start and end."""
+    if session.start is None:
+        return []
+    tz = ZoneInfo(zone)
+    rows = []
+    for phase, start, end in phase_schedule(session.start, session.durations()):
+        start, end = start.astimezone(tz), end.astimezone(tz)
+        rows.append(
+            {
+                "phase": phase,
+                "title": phases[phase],
+                "day": format_date(start, "medium", locale=language),
+                "start": format_time(start, "short", locale=language),
+                "end": format_time(end, "short", locale=language),
+            }
+        )
+    return rows
 
 
 # Results --------------------------------------------------------------------------------------
@@ -450,6 +616,24 @@ def _download(body: bytes, content_type: str, filename: str) -> Response:
     response.content_disposition = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@view_config(context=SiteRoot, name="j", permission=VIEW)
+def short_join(context, request):
+    """``/j/<code>``: a venue's short join address (projectors show it) leads to the
+    venue's join page, for whoever may view the venue."""
+    oid = oid_of_short_code(request.subpath[0]) if len(request.subpath) == 1 else None
+    try:
+        venue = context._p_jar.get(oid) if oid is not None else None
+    except (KeyError, POSKeyError):
+        venue = None
+    if not isinstance(venue, Venue) or not in_site(venue):
+        raise HTTPNotFound()
+    if not request.has_permission(VIEW, venue):
+        raise HTTPForbidden()
+    return HTTPFound(
+        request.resource_url(venue.__parent__, "@@join", query={"venue": venue.__name__})
+    )
 
 
 @view_config(context=Venue, name="display", permission=VIEW, api=False)
