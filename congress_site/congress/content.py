@@ -112,7 +112,10 @@ def congress_schema():
     view_template="congress_site:templates/congress/congress.pt",
 )
 class Congress(Container):
-    """A series of sessions (e.g. "Techie Congress 2010") whose results merge."""
+    """A series of sessions (e.g. "Techie Congress 2010") whose results merge into one
+    principles document (``principles.PrinciplesDocument``, made on its first change)."""
+
+    principles_doc = None
 
     def sessions(self) -> list[Session]:
         found = [c for c in self.values() if isinstance(c, Session)]

@@ -9,6 +9,7 @@ Pages work without JavaScript (plain forms, POST then redirect); ``scribe.js`` a
 from __future__ import annotations
 
 import json
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import segno
@@ -31,7 +32,8 @@ from .content import PHASE_TITLES, Congress, CongressError, Session, Venue, oid_
 from .i18n import _, localizer_for
 from .phases import OPEN_PHASE, PHASES, disruption, phase_window
 from .phases import schedule as phase_schedule
-from .results import percent, principles, session_results, to_csv, to_markdown
+from .principles import PrinciplesDocument, PrinciplesError
+from .results import candidates, document, percent, session_results, to_csv, to_markdown
 from .scribes import NotActing, Scribe, acting_group
 from .textdiff import word_diff
 
@@ -86,7 +88,23 @@ class SessionView(CongressView):
             venues=self.context.venues(),
             can_edit=self.layout.can(EDIT),
             groups=len(self.context.active_groups()),
+            schedule=self.schedule(),
         )
+
+    def schedule(self) -> list[dict]:
+        """The schedule once per time zone of the session and its venues: ``zone``, the
+        venues in it, and the rows of ``schedule_rows``."""
+        session = self.context
+        zones: dict[str, list[str]] = {session.timezone or "UTC": []}
+        for venue in session.venues():
+            zones.setdefault(venue.zone, []).append(venue.title)
+        phases = phase_labels(self.request.localizer)
+        language = self.layout.language
+        columns = [
+            {"zone": zone, "venues": venues, "rows": schedule_rows(session, zone, language, phases)}
+            for zone, venues in zones.items()
+        ]
+        return [c for c in columns if c["rows"]]
 
 
 PHASE_EFFECTS = {
@@ -563,13 +581,50 @@ class CongressPage(CongressView):
         return self.page(sessions=sessions)
 
 
-def _principles_labels(request) -> dict:
+STATUS_TITLES = {
+    "draft": _("Draft"),
+    "proposed": _("Proposed for ratification"),
+    "ratified": _("Ratified"),
+}
+HISTORY_TITLES = {
+    "group": _("merged proposals into a principle"),
+    "add": _("added proposals to a principle"),
+    "take_out": _("took a proposal out of a principle"),
+    "text": _("reworded a principle"),
+    "move": _("moved a principle"),
+    "remove": _("removed a principle"),
+    "propose": _("proposed the document for ratification"),
+    "reopen": _("took the document back to draft"),
+    "ratify": _("recorded the ratification"),
+}
+PRINCIPLES_ERRORS = {
+    "status": _("The document can only change while it is a draft."),
+    "used": _("That proposal is already in a principle."),
+    "not_found": _("That principle or proposal no longer exists."),
+}
+
+
+def status_line(doc: dict, request) -> str:
+    t = request.localizer.translate
+    if doc["status"] == "ratified":
+        return t(
+            _(
+                "Ratified on ${date} by ${assembly}.",
+                mapping={"date": doc["ratified_on"].isoformat(), "assembly": doc["assembly"]},
+            )
+        )
+    return t(STATUS_TITLES[doc["status"]])
+
+
+def _principles_labels(request, doc: dict) -> dict:
     t = request.localizer.translate
     return {
         "title": t(_("Principles")),
-        "source": t(_("source")),
-        "endorsed": t(_("endorsing groups")),
+        "status": status_line(doc, request),
+        "sources": t(_("From")),
+        "groups": t(_("groups")),
         "sessions": t(_("Sessions")),
+        "original": t(_("proposal's text")),
     }
 
 
@@ -581,28 +636,127 @@ def _principles_labels(request) -> dict:
     renderer=TEMPLATES + "principles.pt",
 )
 class PrinciplesView(CongressView):
+    """The principles document: everyone who may view the congress reads it; its
+    coordinators merge the closed sessions' proposals into principles, reword and order
+    them, and take the document through its statuses (``principles``)."""
+
     def __call__(self):
-        return self.page(doc=principles(self.context, utcnow()))
+        if self.request.method == "POST":
+            if not self.layout.can(EDIT):
+                raise HTTPForbidden()
+            return self.post()
+        return self.page(doc=document(self.context, utcnow()), can_edit=self.layout.can(EDIT))
+
+    def status_line(self, doc):
+        return status_line(doc, self.request)
+
+    def history_title(self, entry):
+        return self.t(HISTORY_TITLES.get(entry["action"], entry["action"]))
+
+    def when(self, value):
+        return self.layout.format_date(value)
+
+    def post(self):
+        post, request = self.request.POST, self.request
+        action = post.get("action")
+        now, actor = utcnow(), request.authenticated_userid
+        congress = self.context
+        if congress.principles_doc is None:
+            congress.principles_doc = PrinciplesDocument()
+        doc = congress.principles_doc
+        pid = post.get("principle", "")
+        try:
+            if action == "group":
+                doc.group(self.sources(post.getall("source")), post.get("text") or None, actor, now)
+            elif action == "add":
+                doc.add_sources(pid, self.sources(post.getall("source")), actor, now)
+            elif action == "take-out":
+                doc.remove_source(pid, post.get("source", ""), actor, now)
+            elif action == "text":
+                doc.set_text(pid, post.get("text"), actor, now)
+            elif action in ("up", "down"):
+                doc.move(pid, -1 if action == "up" else 1, actor, now)
+            elif action == "remove":
+                doc.remove(pid, actor, now)
+            elif action == "propose":
+                doc.propose(actor, now)
+            elif action == "reopen":
+                doc.reopen(actor, now)
+            elif action == "ratify":
+                on = self.ratification_date(post.get("date", ""))
+                if not confirmed(request):
+                    line = _(
+                        "The document as it stands is recorded as ratified by ${assembly} on "
+                        "${date}. It can no longer change afterwards.",
+                        mapping={"assembly": post.get("assembly", ""), "date": post.get("date")},
+                    )
+                    # Refused values are refused before the question is asked.
+                    doc.ratify(on, post.get("assembly"), actor, now)
+                    raise _AskFirst(line)
+                doc.ratify(on, post.get("assembly"), actor, now)
+            else:
+                raise HTTPBadRequest(_("Unknown action."))
+        except _AskFirst as ask:
+            request.tm.doom()  # the ratification only checked: nothing is stored yet
+            return confirmation(self, _("Record the ratification?"), [ask.line], _("Ratify"))
+        except PrinciplesError as error:
+            request.tm.doom()
+            self.request.response.status = 409 if error.code in ("status", "used") else 400
+            message = PRINCIPLES_ERRORS.get(error.code)
+            return self.page(
+                doc=document(self.context, now),
+                can_edit=True,
+                error=self.t(message) if message else error.message,
+            )
+        self.flash(_("Saved."))
+        return HTTPFound(request.resource_url(self.context, "@@principles"))
+
+    def sources(self, keys) -> list:
+        """The closed sessions' proposals named by ``keys`` (``<session>/<proposal>``)."""
+        closed, _pending = candidates(self.context, utcnow())
+        by_key = {s.key: s for session in closed for s in session["sources"]}
+        unknown = [k for k in keys if k not in by_key]
+        if unknown:
+            raise PrinciplesError("not_found", f"no closed session's proposal {unknown[0]!r}")
+        return [by_key[k] for k in keys]
+
+    @staticmethod
+    def ratification_date(value):
+        try:
+            return date.fromisoformat(value.strip())
+        except (ValueError, AttributeError):
+            raise PrinciplesError("invalid", "give the date as YYYY-MM-DD") from None
+
+
+class _AskFirst(Exception):
+    def __init__(self, line):
+        super().__init__(line)
+        self.line = line
+
+
+def _document_and_labels(context, request):
+    doc = document(context, utcnow())
+    return doc, _principles_labels(request, doc)
 
 
 @view_config(context=Congress, name="principles.md", permission=VIEW)
 def principles_markdown(context, request):
-    text = to_markdown(principles(context, utcnow()), _principles_labels(request))
+    text = to_markdown(*_document_and_labels(context, request))
     return _download(text.encode(), "text/markdown", f"{context.__name__}-principles.md")
 
 
 @view_config(context=Congress, name="principles.csv", permission=VIEW)
 def principles_csv(context, request):
-    text = to_csv(principles(context, utcnow()))
+    text = to_csv(document(context, utcnow()))
     return _download(text.encode("utf-8-sig"), "text/csv", f"{context.__name__}-principles.csv")
 
 
 @view_config(context=Congress, name="principles.pdf", permission=VIEW)
 def principles_pdf(context, request):
-    view = CongressView(context, request)
+    view = PrinciplesView(context, request)
     html = render(
         TEMPLATES + "principles_pdf.pt",
-        view.page(doc=principles(context, utcnow())),
+        view.page(doc=document(context, utcnow()), can_edit=False),
         request=request,
     )
     pdf = render_pdf(html, request)

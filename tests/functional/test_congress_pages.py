@@ -205,8 +205,10 @@ def test_results_and_principles_with_exports(app, admin):
         app.post_json(f"{SESSION}/@proposals/p2/@endorse", {}, headers=h)
     page = app.get(f"{SESSION}/@@results")
     assert "Provisional" in page.text
+    browser_login(app, "admin", ADMIN_PASSWORD)
     principles = app.get("/tc/@@principles")
-    assert "Paris" in principles.text and "Pay according to means" not in principles.text
+    assert "Not closed yet, so not available:" in principles.text and "Paris" in principles.text
+    assert "Pay according to means" not in principles.text
 
     app.patch_json(SESSION, {"phase": "closed"}, headers=admin)
     page = app.get(f"{SESSION}/@@results")
@@ -216,12 +218,15 @@ def test_results_and_principles_with_exports(app, admin):
 
     principles = app.get("/tc/@@principles")
     assert "Pay according to means" in principles.text and "75 %" in principles.text
+    for source in ("paris/p2", "paris/p1"):
+        fields = {"action": "group", "source": source, "csrf_token": csrf_from(principles)}
+        app.post("/tc/@@principles", fields, status=302)
     md = app.get("/tc/@@principles.md")
     assert md.content_type == "text/markdown"
-    assert "1. Pay according to means" in md.text and "Paris" in md.text and "3/4 (75 %)" in md.text
+    assert "1. Pay according to means" in md.text and "Paris (p2, v2): 3/4 groups (75 %)" in md.text
     rows = list(csv.reader(io.StringIO(app.get("/tc/@@principles.csv").body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["number", "text", "session"]
-    assert rows[1][:5] == ["1", "Pay according to means", "Paris", "3", "4"]
+    assert rows[0][:2] == ["number", "principle"]
+    assert rows[1][:5] == ["1", "Pay according to means", "draft", "Paris", "p2"]
     assert rows[2][1] == "'=Share the server"  # no formula injection
     pdf = app.get("/tc/@@principles.pdf")
     assert pdf.content_type == "application/pdf" and pdf.body.startswith(b"%PDF")
