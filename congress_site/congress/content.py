@@ -18,6 +18,7 @@ answers 409. Group ids are random, so there is no shared counter to conflict on.
 from __future__ import annotations
 
 import html
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -97,6 +98,36 @@ class ChoicesFieldset(deform.widget.CheckboxChoiceWidget):
         )
 
 
+class DateTimeFieldset(deform.widget.DateTimeInputWidget):
+    """deform's date and time inputs in a fieldset whose legend is the field's title, each
+    input with a label of its own (deform's own label points at no control)."""
+
+    category = "structural"
+
+    def serialize(self, field, cstruct, **kw):
+        inner = super().serialize(field, cstruct, **kw)
+        for part in ("date", "time"):
+            # deform names each input with a span beside it: make that span its label.
+            inner = re.sub(
+                rf'<span class="input-group-text">([^<]*)</span>(\s*<input type="{part}")',
+                rf'<label class="input-group-text" for="{field.oid}-{part}">\1</label>\2',
+                inner,
+                count=1,
+            )
+        legend = html.escape(field.translate(field.title))
+        description = ""
+        if field.description:
+            text = html.escape(field.translate(field.description))
+            description = f'<p class="help-block">{text}</p>'
+        error = ""
+        if field.error is not None:
+            error = f'<p class="error">{html.escape(field.translate(field.errormsg))}</p>'
+        return (
+            f'<fieldset class="datetime" id="item-{field.oid}"><legend>{legend}</legend>'
+            f"{inner}{description}{error}</fieldset>"
+        )
+
+
 # Congress -----------------------------------------------------------------------------------
 
 
@@ -151,6 +182,7 @@ def session_schema():
             title=_("Start of the schedule"),
             description=_("When the introduction begins; the phases then follow the clock."),
             missing=None,
+            widget=DateTimeFieldset(),
         )
     )
     schema.add(timezone_node())
