@@ -134,6 +134,7 @@ def test_projector_welcome_then_final_results(congress, new_page):
     expect(welcome).to_be_visible()
     expect(welcome).to_contain_text("Which principles should our shared server follow?")
     expect(welcome.locator(".qr svg")).to_be_visible()
+    page.screenshot(path="/tmp/issue18-welcome.png")
     short = welcome.locator(".url").inner_text()
     assert "/j/" in short
     # The short address leads a phone to the venue's join page.

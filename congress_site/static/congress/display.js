@@ -41,7 +41,7 @@
       return target.scrollHeight <= height - 2 && target.scrollWidth <= width && box.scrollHeight <= height;
     }
     var ceiling = Math.max(12, Math.min(96, window.innerHeight * 0.075));
-    var best = { size: 0, columns: 1 };
+    var sizes = {};
     [1, 2].forEach(function (columns) {
       target.style.columnCount = String(columns);
       var low = 4, high = ceiling;
@@ -50,11 +50,14 @@
         target.style.fontSize = mid + "px";
         if (fits()) low = mid; else high = mid;
       }
-      // Two columns read less easily: take them only for clearly larger type.
-      if (low > best.size * (columns > 1 ? 1.15 : 1)) best = { size: low, columns: columns };
+      sizes[columns] = low;
     });
-    target.style.columnCount = String(best.columns);
-    target.style.fontSize = best.size + "px";
+    // One column reads best, unless two give clearly larger type, or one column's lines
+    // would be too long to follow (over about 110 characters) for nearly the same type.
+    var perLine = width / (sizes[1] * 0.55);
+    var two = sizes[2] > sizes[1] * 1.15 || (perLine > 110 && sizes[2] >= sizes[1] * 0.9);
+    target.style.columnCount = two ? "2" : "1";
+    target.style.fontSize = sizes[two ? 2 : 1] + "px";
   }
 
   function fitAll() {
