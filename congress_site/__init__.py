@@ -16,6 +16,7 @@ from .i18n import compile_catalogs, negotiate_locale
 from .security.passwords import configure_hasher
 from .security.policy import SESSION_COOKIE, SecurityPolicy, bearer_token
 from .site import get_site, root_factory
+from .templating import compile_one_at_a_time
 
 UNSAFE_JSON_TYPES = ("application/json",)
 
@@ -49,6 +50,7 @@ def main(global_config, **settings):
         else:
             raise ValueError("set session.secret in the INI file to a long random string")
     compile_catalogs()
+    compile_one_at_a_time()
     configure_default_timezone(settings.get("site.default_timezone"))
     configure_hasher(
         int(settings.get("security.argon2_time_cost", 0)) or None,

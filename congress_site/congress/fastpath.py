@@ -49,7 +49,7 @@ from ..content.base import in_site, utcnow
 from ..security.policy import anonymous_permits
 from ..security.roles import VIEW
 from ..site import database
-from .paths import SUFFIX, cache_key, is_poll, write_lock_key
+from .paths import SUFFIX, cache_key, write_lock_key
 
 TID_KEY = "konbit.congress.tid"
 # Caches may keep the state but must revalidate: a 304 is almost free.
@@ -157,8 +157,9 @@ def poll_shortcut(app, registry):
     request of all, gets its 304 without building a request, routing or any tween."""
 
     def shortcut(environ, start_response):
-        if is_poll(environ):
-            entry = current_entry(registry, cache_key(environ))
+        path = cache_key(environ)
+        if path and path.endswith(SUFFIX) and environ.get("REQUEST_METHOD") == "GET":
+            entry = current_entry(registry, path)
             if entry is not None:
                 headers = [("ETag", entry.etag), ("Cache-Control", CACHE_CONTROL)]
                 if entry.etag in etags_in(environ.get("HTTP_IF_NONE_MATCH")):

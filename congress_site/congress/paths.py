@@ -44,12 +44,6 @@ def session_path(environ) -> str | None:
     return found[0] if found is not None else None
 
 
-def is_poll(environ) -> bool:
-    """A display's or scribe screen's ``GET <session>/@proposals``."""
-    path = cache_key(environ)
-    return environ.get("REQUEST_METHOD") == "GET" and bool(path) and path.endswith(SUFFIX)
-
-
 def write_lock_key(path: str) -> str | None:
     """The session path of a join or group change (run one at a time per session)."""
     for marker in WRITE_MARKERS:

@@ -75,6 +75,9 @@
     area.value = item.text;
     form.appendChild(area);
     form.appendChild(el("button", { type: "submit", name: "action", value: "edit" }, L.save));
+    form.appendChild(document.createTextNode(" "));
+    var cancel = el("button", { type: "button", "class": "secondary cancel" }, L.cancel);
+    form.appendChild(cancel);
     details.appendChild(form);
     return details;
   }
@@ -337,6 +340,15 @@
     }).catch(function () { notice(where, L.offline, { refused: true }); return false; })
       .then(function (ok) { live.poll(); return ok; });
   }
+
+  // Cancel closes an editor; the list's current text is in it again at once.
+  section.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("button.cancel");
+    if (!cancel) return;
+    var details = cancel.closest("details.edit");
+    if (details) details.open = false;
+    render(state);
+  });
 
   section.addEventListener("submit", function (event) {
     var form = event.target;
