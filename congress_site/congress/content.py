@@ -100,7 +100,8 @@ class ChoicesFieldset(deform.widget.CheckboxChoiceWidget):
 
 class DateTimeFieldset(deform.widget.DateTimeInputWidget):
     """deform's date and time inputs in a fieldset whose legend is the field's title, each
-    input with a label of its own (deform's own label points at no control)."""
+    input with a label of its own (deform's own label points at no control; deform still
+    shows the description below)."""
 
     category = "structural"
 
@@ -115,16 +116,12 @@ class DateTimeFieldset(deform.widget.DateTimeInputWidget):
                 count=1,
             )
         legend = html.escape(field.translate(field.title))
-        description = ""
-        if field.description:
-            text = html.escape(field.translate(field.description))
-            description = f'<p class="help-block">{text}</p>'
         error = ""
         if field.error is not None:
             error = f'<p class="error">{html.escape(field.translate(field.errormsg))}</p>'
         return (
             f'<fieldset class="datetime" id="item-{field.oid}"><legend>{legend}</legend>'
-            f"{inner}{description}{error}</fieldset>"
+            f"{inner}{error}</fieldset>"
         )
 
 

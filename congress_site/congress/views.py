@@ -533,7 +533,7 @@ def join_panel(request, session, venue) -> dict:
     else:
         url = request.resource_url(session, "@@join")
     url = url.rstrip("/")
-    qr = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    qr = segno.make(url, error="m").svg_inline(border=2, omitsize=True, dark="#000", light="#fff")
     code = venue.join_code if venue is not None and request.has_permission(EDIT, session) else None
     return {"url": url, "text": url.split("://", 1)[-1], "qr": qr, "code": code}
 
