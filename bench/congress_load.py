@@ -133,7 +133,10 @@ def seed(directory: str) -> str:
         with db.transaction() as conn:
             site = site_from_zodb_root(conn.root())
             site.users.add_user("admin", password, "Admin", "admin@example.org", ["Manager"])
-            operations.create(site, "Congress", {"title": "Bench congress"}, "admin", name="tc")
+            congress = operations.create(
+                site, "Congress", {"title": "Bench congress"}, "admin", name="tc"
+            )
+            congress.review_state = "published"  # anonymous displays may watch its sessions
             operations.create(site["tc"], "Session", {"title": "Bench session"}, "admin", name="s")
     finally:
         db.close()

@@ -51,7 +51,7 @@ def serve(directory: str, port: int, threads: int) -> None:
     from congress_site import main
     from congress_site.content import operations
     from congress_site.server import serve as waitress_serve
-    from congress_site.site import site_from_zodb_root
+    from congress_site.site import database, site_from_zodb_root
 
     setup_logging(str(ROOT / "production.ini"))  # log as production does
     app = main(
@@ -63,7 +63,7 @@ def serve(directory: str, port: int, threads: int) -> None:
             "session.secure": "false",
         },
     )
-    db = app.registry._zodb_databases[""]
+    db = database(app.registry)
     conn = db.open()
     site = site_from_zodb_root(conn.root())
     if site.users.get("bench") is None:

@@ -26,6 +26,7 @@ from pyramid.response import Response
 
 from .plain import json_wanted
 from .security.policy import SESSION_COOKIE
+from .site import database
 
 CACHEABLE = "konbit.cacheable"
 MAX_ENTRIES = 1000
@@ -81,8 +82,7 @@ def anonymous_cache_tween_factory(handler, registry):
     registry.page_cache = cache
 
     def last_tid():
-        db = registry._zodb_databases[""]
-        return db.lastTransaction()
+        return database(registry).lastTransaction()
 
     def tween(request):
         if (

@@ -21,7 +21,7 @@ from ..clock import utcnow  # noqa: F401
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Names that would shadow views or API endpoints of the container.
-RESERVED_NAMES = frozenset({"login", "logout", "static"})
+RESERVED_NAMES = frozenset({"login", "logout", "static", "j"})  # j: short join addresses
 
 
 class NameError_(ValueError):

@@ -14,6 +14,21 @@ from .registry import content_type
 MAX_TITLE = 200
 MAX_TEXT = 200_000
 TIMEZONES = sorted(zoneinfo.available_timezones())
+_default_timezone = "UTC"
+
+
+def configure_default_timezone(zone: str | None) -> None:
+    """The site's default time zone (the ``site.default_timezone`` setting): what a new
+    event or congress session gets unless another is chosen."""
+    global _default_timezone
+    zone = zone or "UTC"
+    if zone not in TIMEZONES:
+        raise ValueError(f"site.default_timezone: unknown time zone {zone!r}")
+    _default_timezone = zone
+
+
+def default_timezone() -> str:
+    return _default_timezone
 
 
 def base_schema() -> colander.Schema:
@@ -65,7 +80,9 @@ def choice_node(name, title, values, missing) -> colander.SchemaNode:
 
 
 def timezone_node() -> colander.SchemaNode:
-    return choice_node("timezone", _("Time zone"), TIMEZONES, "UTC")
+    node = choice_node("timezone", _("Time zone"), TIMEZONES, default_timezone())
+    node.default = default_timezone()  # what the add form shows selected
+    return node
 
 
 def folder_schema():

@@ -61,6 +61,7 @@ ERROR_TERMS = {
     "duplicate_subscription_start": _("Another subscription already starts in that month."),
     "duplicate_item": _("A development item with that short name exists already."),
     "not_open": _("There is no open subscription to end."),
+    "confirm_close": _("Closing a month cannot be undone: tick the box to confirm."),
     "required": _("This field is required."),
     # The domain's catch-all code, made specific by the field it concerns.
     "invalid_entry shares": _("Write a whole number of shares: 0 or more."),
@@ -613,6 +614,10 @@ def close_page(context, request):
                 server_cost=decimal_text(params.get("server_cost")) or None,
             )
             return view.t(_("Time credit of ${month} saved."), month=view.month(month))
+        # Closing is irreversible: the form's confirmation box must be ticked (enforced here,
+        # not only by the browser).
+        if params.get("confirm") != "yes":
+            raise LedgerError("confirm", "tick the box to confirm the close", code="confirm_close")
         store.close(context, month, view.actor)
         return view.t(_("${month} is closed."), month=view.month(month))
 

@@ -30,6 +30,7 @@ def setup(app, site):
     with site.edit() as root:
         store.get_folder(root, create=True)
     app.post_json("/", {"@type": "Congress", "id": "tc", "title": "TC"}, headers=headers)
+    app.post_json("/tc/@workflow/publish", {}, headers=headers)  # its sessions are joinable
     app.post_json("/tc", {"@type": "Session", "id": "paris", "title": "Paris"}, headers=headers)
     body = {"@type": "Venue", "id": "v", "title": "V", "join_code": "CAFE42"}
     app.post_json(SESSION, body, headers=headers)

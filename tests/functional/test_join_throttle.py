@@ -18,6 +18,7 @@ CODE = "PARIS2"
 def venue(app):
     headers = bearer(api_token(app, "admin", ADMIN_PASSWORD))
     app.post_json("/", {"@type": "Congress", "id": "tc", "title": "TC"}, headers=headers)
+    app.post_json("/tc/@workflow/publish", {}, headers=headers)  # its sessions are joinable
     app.post_json("/tc", {"@type": "Session", "id": "paris", "title": "Paris"}, headers=headers)
     body = {"@type": "Venue", "id": "salle-a", "title": "Salle A", "join_code": CODE}
     app.post_json(SESSION, body, headers=headers)

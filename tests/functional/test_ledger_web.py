@@ -540,15 +540,23 @@ def test_close_screen_sets_credit_and_closes(app, ledger):
         },
     )
     assert res.status_int == 302
+    # Closing is irreversible: without the confirmation box the server refuses it.
     res = app.post(
-        "/members/@@close", {"csrf_token": csrf_from(page), "action": "close", "month": JAN}
+        "/members/@@close",
+        {"csrf_token": csrf_from(page), "action": "close", "month": JAN},
+        status=400,
     )
-    page = res.follow()
+    assert "cannot be undone" in res.text
+    with ledger.edit() as root:
+        assert list(root["members"].closed.keys()) == []
+    form = res.forms["close-form"]
+    form["confirm"].checked = True
+    page = form.submit().follow()
     assert "is closed" in page.text and "hash chain is intact" in page.text
     assert "February 2026" in page.text
     res = app.post(
         "/members/@@close",
-        {"csrf_token": csrf_from(page), "action": "close", "month": JAN},
+        {"csrf_token": csrf_from(page), "action": "close", "month": JAN, "confirm": "yes"},
         status=409,
     )
     with ledger.edit() as root:

@@ -12,6 +12,7 @@ import ZEO
 from webtest import TestApp
 
 from congress_site import main
+from congress_site.site import database
 from tests.conftest import api_token, bearer
 
 SECRET = {"session.secret": "s" * 48, "session.secure": "false"}
@@ -29,7 +30,7 @@ def round_trip(app_settings):
         web.post_json("/", {"@type": "Page", "title": "Stored"}, headers=headers, status=201)
         assert web.get("/stored", headers=headers).json["title"] == "Stored"
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 def test_zeo_storage(tmp_path):
@@ -122,4 +123,4 @@ def test_cli_init_adduser_demo_evolve_pack(ini, tmp_path):
         api_token(web, "ana", "a long enough password")
         api_token(web, "admin", password)
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
