@@ -8,9 +8,9 @@ import datetime
 from playwright.sync_api import expect
 
 from congress_site.content import operations
-from congress_site.ledger import store
 from congress_site.ledger.models import CONTACT_ROLE
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
 
 PASSWORD = "ledger-browser-password"
 

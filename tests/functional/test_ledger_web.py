@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from congress_site.ledger import store
 from congress_site.ledger.models import CONTACT_ROLE
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
 from tests.conftest import (
     ADMIN_PASSWORD,
     api_token,

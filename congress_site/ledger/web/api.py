@@ -23,16 +23,15 @@ from __future__ import annotations
 
 from pyramid.view import view_config
 
-from ..api.content import json_body
-from ..api.errors import ApiError
-from ..security.roles import VIEW
-from . import store
+from ...api.content import json_body
+from ...api.errors import ApiError
+from ...security.roles import VIEW
+from ..closing import verify_chain
+from ..errors import LedgerError
+from ..models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
+from ..months import Month
+from . import api_error, store
 from .alert_mail import alert_after_logging
-from .closing import verify_chain
-from .errors import LedgerError
-from .models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
-from .months import Month
-from .web import api_error
 
 
 def _actor(request) -> str:
@@ -216,7 +215,7 @@ def add_intervention_reversal(context, request):
 
 def _rate_text(rate) -> str:
     """CAD value of one unit of the currency, as a decimal string (display only)."""
-    from .money import Money
+    from ..money import Money
 
     return Money(rate.cad_cents * 100 // rate.per_cents, "CAD").format()
 

@@ -13,15 +13,15 @@ import datetime
 import secrets
 from collections.abc import Iterable
 
-from .closing import ClosedMonth, MonthSummary, close_month, summarize_month
-from .entries import Payment, Reversal, check_new_entry, ensure_open, parse_date, reverse
-from .errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
-from .models import ClosedRecord, LedgerFolder, Member
-from .money import BASE_CURRENCY, Money, get_currency, parse_money
-from .months import Month, month_range
-from .statement import Statement, statement
-from .subscriptions import Subscription, SubscriptionHistory, check_history_change
-from .timecredit import (
+from ..closing import ClosedMonth, MonthSummary, close_month, summarize_month
+from ..entries import Payment, Reversal, check_new_entry, ensure_open, parse_date, reverse
+from ..errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
+from ..models import ClosedRecord, LedgerFolder, Member
+from ..money import BASE_CURRENCY, Money, get_currency, parse_money
+from ..months import Month, month_range
+from ..statement import Statement, statement
+from ..subscriptions import Subscription, SubscriptionHistory, check_history_change
+from ..timecredit import (
     CATEGORIES,
     ITEM_STATUSES,
     MAINTENANCE,
@@ -57,7 +57,7 @@ def get_folder(site, create: bool = False) -> LedgerFolder | None:
         return folder
     if folder is not None or not create:
         return None
-    from ..content import operations
+    from ...content import operations
 
     return operations.create(
         site, "Members", {"title": "Members", "description": ""}, None, name=FOLDER_NAME

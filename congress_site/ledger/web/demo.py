@@ -11,10 +11,10 @@ import datetime
 import random
 import secrets
 
-from ..content import operations
+from ...content import operations
+from ..models import CONTACT_ROLE, MEMBER_ROLE, SYSADMIN_ROLE
+from ..months import Month
 from . import store
-from .models import CONTACT_ROLE, MEMBER_ROLE, SYSADMIN_ROLE
-from .months import Month
 
 MEMBERS = (
     # id, name, currency, shares, amount per share, contact login, contact name
@@ -129,6 +129,6 @@ def populate(site, months: int = 6, closed: int = 4, seed: int = 4) -> dict[str,
 
 
 def _cad(eur_cents: int) -> str:
-    from .money import Money
+    from ..money import Money
 
     return Money(eur_cents * 148 // 100, "CAD").format()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .closing import MonthSummary, item_usage_totals
-from .models import LedgerFolder
-from .money import BASE_CURRENCY, Money
-from .months import Month, month_range
+from ..closing import MonthSummary, item_usage_totals
+from ..models import LedgerFolder
+from ..money import BASE_CURRENCY, Money
+from ..months import Month, month_range
 from .store import ClosedMonths, summaries
 
 
