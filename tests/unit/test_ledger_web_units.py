@@ -212,3 +212,34 @@ def test_concurrent_payments_to_different_members_and_interventions_merge(db, si
     assert len(folder["a"].entries) == 1 and len(folder["b"].entries) == 1
     for c in (c1, c2, c3):
         c.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "domain"),
+    [
+        ("fr", "40,00", "40.00"),
+        ("fr", "1 234,50", "1234.50"),
+        ("fr", "1\u202f234,50", "1234.50"),  # Babel's own French thousands separator
+        ("es", "1.500,50", "1500.50"),
+        ("pt", "40,00", "40.00"),
+        ("en", "1,500.50", "1500.50"),
+        ("en", "12,50", "12.50"),  # a lone decimal comma is read in any locale
+        ("es", "40.00", "40.00"),  # so is the domain's (and the JSON API's) own format
+        ("fr", " 15 ", "15"),
+        ("fr", "", ""),
+    ],
+)
+def test_numbers_are_read_as_the_user_types_them(locale, typed, domain):
+    assert display.parse_number(typed, locale) == domain
+
+
+@pytest.mark.parametrize("typed", ["quarante", "1e5", "NaN", "4,5,6", "1.2.3,4"])
+def test_what_is_no_number_goes_on_unchanged_for_the_domain_to_refuse(typed):
+    assert display.parse_number(typed, "fr") == typed
+
+
+def test_numbers_are_written_in_form_fields_as_the_user_types_them():
+    assert display.amount_input(Money(4000, "EUR"), "fr") == "40,00"
+    assert display.amount_input(Money(123450, "CAD"), "en") == "1234.50"  # no grouping
+    assert display.number_input("12.5", "pt") == "12,5"
+    assert display.amount_input(None, "fr") == ""

@@ -91,11 +91,18 @@ class LedgerView(BaseView):
         self.error = FormError(
             field,
             self.t(FIELD_TERMS[field]) if field else "",
-            self.t(term) if term is not None else "",
+            self.t(term, **self.examples()) if term is not None else "",
             exc.message,
         )
         self.posted = dict(self.request.POST)
         return error_status(exc)
+
+    def examples(self) -> dict:
+        """Example values for error messages, written as this user types numbers."""
+        return {
+            "amount": display.number_input("15.00", self.locale),
+            "hours": display.number_input("12.5", self.locale),
+        }
 
     def field(self, name, default=""):
         return (self.posted or {}).get(name, default)

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from pyramid.view import view_config
 
+from ... import display
 from ...closing import verify_chain
 from ...errors import LedgerError
 from ...models import MANAGE_LEDGER, LedgerFolder
@@ -17,9 +18,10 @@ from .base import LedgerView
 from .forms import decimal_text, form_page, hours_value
 
 
-def rate_text(rate) -> str:
+def rate_text(rate, locale: str) -> str:
     """CAD value of one unit of a currency, as the form shows it."""
-    return Money(rate.cad_cents * 100 // rate.per_cents, BASE_CURRENCY).format()
+    value = Money(rate.cad_cents * 100 // rate.per_cents, BASE_CURRENCY)
+    return display.amount_input(value, locale)
 
 
 class CloseView(LedgerView):
@@ -94,28 +96,32 @@ class CloseView(LedgerView):
         if self.editing is not None:
             month = self.editing.month
             cost = self.server_cost(month)
-        rates = {r.currency: rate_text(r) for r in record.rates} if record else {}
-        rates.setdefault("EUR", "1.50")
+        rates = {r.currency: rate_text(r, self.locale) for r in record.rates} if record else {}
+        rates.setdefault("EUR", display.number_input("1.50", self.locale))
         return {
             "month": str(month),
-            "hours": hours_value(record.minutes_bought) if record else "10",
-            "development_hours": hours_value(record.development_minutes) if record else "4",
-            "hourly_rate": record.hourly_rate.format() if record else "60.00",
-            "server_cost": cost.format() if cost is not None else "",
+            "hours": hours_value(record.minutes_bought, self.locale) if record else "10",
+            "development_hours": (
+                hours_value(record.development_minutes, self.locale) if record else "4"
+            ),
+            "hourly_rate": display.amount_input(
+                record.hourly_rate if record else Money(6000, BASE_CURRENCY), self.locale
+            ),
+            "server_cost": display.amount_input(cost, self.locale),
             "rates": {c: rates.get(c, "") for c in self.rate_currencies()},
         }
 
 
-def posted_rates(params) -> dict | None:
+def posted_rates(params, locale: str) -> dict | None:
     """``rate_<CODE>`` fields (and the older ``eur`` field) as the store's rates mapping;
     the store refuses a currency it does not know."""
     rates = {
-        key.removeprefix("rate_"): decimal_text(value)
+        key.removeprefix("rate_"): decimal_text(value, locale)
         for key, value in params.items()
         if key.startswith("rate_") and value.strip()
     }
     if params.get("eur", "").strip():
-        rates.setdefault("EUR", decimal_text(params["eur"]))
+        rates.setdefault("EUR", decimal_text(params["eur"], locale))
     return rates or None
 
 
@@ -129,11 +135,11 @@ def close_page(context, request):
             store.set_credit(
                 context,
                 month,
-                hours=decimal_text(params.get("hours")),
-                development_hours=decimal_text(params.get("development_hours")) or "0",
-                hourly_rate=decimal_text(params.get("hourly_rate")),
-                rates=posted_rates(params),
-                server_cost=decimal_text(params.get("server_cost")) or None,
+                hours=decimal_text(params.get("hours"), view.locale),
+                development_hours=decimal_text(params.get("development_hours"), view.locale) or "0",
+                hourly_rate=decimal_text(params.get("hourly_rate"), view.locale),
+                rates=posted_rates(params, view.locale),
+                server_cost=decimal_text(params.get("server_cost"), view.locale) or None,
             )
             return view.t(_("Time credit of ${month} saved."), month=view.month(month))
         store.close(context, month, view.actor)

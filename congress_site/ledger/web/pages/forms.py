@@ -11,6 +11,7 @@ from typing import NamedTuple
 from pyramid.httpexceptions import HTTPFound
 from pyramid.renderers import render_to_response
 
+from ... import display
 from ...errors import LedgerError, MonthClosed
 from . import TEMPLATES
 from .terms import FIELD_TERMS
@@ -58,16 +59,16 @@ def form_field(path: str) -> str:
     return ""
 
 
-def decimal_text(value: str | None) -> str:
-    """Form input as the domain's decimal string: French, Spanish and Portuguese users
-    type a decimal comma."""
-    return (value or "").strip().replace(",", ".")
+def decimal_text(value: str | None, locale: str) -> str:
+    """Form input as the domain's dot decimal string, read in the user's locale: French,
+    Spanish and Portuguese users type a decimal comma ("40,00")."""
+    return display.parse_number(value, locale)
 
 
-def hours_value(minutes: int) -> str:
-    """Minutes as a plain decimal hours string for a form field ("12.5")."""
+def hours_value(minutes: int, locale: str) -> str:
+    """Minutes as decimal hours for a form field, in the user's locale ("12,5" in French)."""
     value = (Decimal(minutes) / 60).quantize(Decimal("0.01")).normalize()
-    return format(value, "f")
+    return display.number_input(format(value, "f"), locale)
 
 
 def whole_number(value: str | None):

@@ -54,7 +54,7 @@ class ItemsView(LedgerView):
         return {
             "title": item.title,
             "description": item.description,
-            "allocated_hours": hours_value(item.allocated_minutes),
+            "allocated_hours": hours_value(item.allocated_minutes, self.locale),
             "status": item.status,
         }.get(name, "")
 
@@ -63,7 +63,9 @@ class ItemsView(LedgerView):
         item = row["item"]
         if self.posted is not None and self.posted.get("quick") and self.field("item") == item.id:
             return self.posted.get(name, "")
-        return hours_value(item.allocated_minutes) if name == "allocated_hours" else item.status
+        if name == "allocated_hours":
+            return hours_value(item.allocated_minutes, self.locale)
+        return item.status
 
 
 def new_item_id(folder: LedgerFolder, title: str) -> str:
@@ -85,7 +87,7 @@ def items_page(context, request):
     def apply(params):
         if params.get("item"):
             changes = {
-                "allocated_hours": decimal_text(params.get("allocated_hours")),
+                "allocated_hours": decimal_text(params.get("allocated_hours"), view.locale),
                 "status": params.get("status", ""),
             }
             if not params.get("quick"):
@@ -101,7 +103,7 @@ def items_page(context, request):
                 item_id,
                 title=title,
                 description=params.get("description", ""),
-                allocated_hours=decimal_text(params.get("allocated_hours")) or "0",
+                allocated_hours=decimal_text(params.get("allocated_hours"), view.locale) or "0",
                 status=params.get("status") or "proposed",
             )
             message = _("Development item “${title}” created.")

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from pyramid.view import view_config
 
+from ... import display
 from ...entries import Payment
-from ...errors import LedgerError
 from ...models import MANAGE_LEDGER, Member
 from .. import store
 from ..i18n import _
 from .base import LedgerView
-from .forms import error_status, form_page
+from .forms import decimal_text, form_page
 
 
 class PaymentsView(LedgerView):
     """Record a member's payment, or correct one with a reversing entry."""
-
-    errors: dict | None = None
-    values: dict | None = None
 
     def entries(self):
         return sorted(self.context.entries.values(), key=lambda e: e.id, reverse=True)[:50]
@@ -26,14 +23,8 @@ class PaymentsView(LedgerView):
     def reversible(self, entry) -> bool:
         return isinstance(entry, Payment) and entry.id not in self.context.reversed_ids
 
-    def field(self, name, default=""):
-        return (self.values or {}).get(name, default)
-
-    def refuse(self, exc: LedgerError) -> int:
-        # This page shows the store's message beside the field it concerns.
-        self.errors = {exc.field: exc.message}
-        self.values = dict(self.request.POST)
-        return error_status(exc)
+    def example_amount(self) -> str:
+        return display.number_input("30.00", self.locale)
 
 
 @view_config(context=Member, name="payments", permission=MANAGE_LEDGER, api=False)
@@ -55,9 +46,9 @@ def payments_page(context, request):
             folder,
             context,
             date=params.get("date") or str(store.today()),
-            amount=params.get("amount", ""),
+            amount=decimal_text(params.get("amount"), view.locale),
             currency=params.get("currency") or None,
-            cad_received=params.get("cad_received") or None,
+            cad_received=decimal_text(params.get("cad_received"), view.locale) or None,
             reference=params.get("reference", ""),
             note=params.get("note", ""),
         )

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from pyramid.view import view_config
 
+from ... import display
 from ...models import MANAGE_LEDGER, Member
 from ...money import parse_money
 from ...months import Month
@@ -69,7 +70,7 @@ class SubscriptionsView(LedgerView):
         return {
             "from": str(self.first_open_month),
             "shares": str(current.shares) if current is not None else "1",
-            "amount_per_share": self.suggested_amount(),
+            "amount_per_share": display.number_input(self.suggested_amount(), self.locale),
             "until": "",
         }
 
@@ -104,7 +105,7 @@ def subscriptions_page(context, request):
                 {
                     "from": params.get("from", "").strip(),
                     "shares": whole_number(params.get("shares")),
-                    "amount_per_share": decimal_text(params.get("amount_per_share")),
+                    "amount_per_share": decimal_text(params.get("amount_per_share"), view.locale),
                     "until": params.get("until", "").strip() or None,
                 },
                 context.currency,

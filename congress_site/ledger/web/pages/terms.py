@@ -16,7 +16,8 @@ STATUS_TERMS = {
 # What a coordinator should do about each domain error, in their language; the domain's
 # English detail is shown below it, so nothing it says is lost.
 ERROR_TERMS = {
-    "invalid_amount": _("Write an amount like 15.00: digits, at most two decimals, not negative."),
+    # ${amount} and ${hours} are examples written in the user's locale ("15,00" in French).
+    "invalid_amount": _("Write an amount like ${amount}, with at most two decimals, not negative."),
     "unknown_currency": _("That currency is not known to the ledger."),
     "invalid_month": _("Write a month as YYYY-MM, for example 2026-03."),
     "invalid_range": _("The end month cannot be before the start month."),
@@ -24,7 +25,9 @@ ERROR_TERMS = {
         "That change would touch a closed month, whose figures are frozen. "
         "Make it in an open month."
     ),
-    "invalid_minutes": _("Write hours like 12 or 12.5, in whole minutes."),
+    "invalid_minutes": _("Write hours like 12 or ${hours}, in whole minutes."),
+    "invalid_date": _("Choose a date, or write it as YYYY-MM-DD."),
+    "currency_mismatch": _("That amount is not in the member's currency."),
     "duplicate_subscription_start": _("Another subscription already starts in that month."),
     "duplicate_item": _("A development item with that short name exists already."),
     "not_open": _("There is no open subscription to end."),
@@ -52,4 +55,11 @@ FIELD_TERMS = {
     "allocated_hours": _("Hours allocated"),
     "allocated_minutes": _("Hours allocated"),
     "status": _("Status"),
+    "amount": _("Amount"),
+    "cad_received": _("Received in CAD"),
+    "currency": _("Currency"),
+    "date": _("Date"),
+    "reference": _("Reference"),
+    "note": _("Note"),
+    "reason": _("Reason"),
 }
