@@ -32,6 +32,11 @@ def hours(minutes: int | None, locale: str) -> str:
     return f"{format_decimal(value, '#,##0.##', locale=locale)} h"
 
 
+def number(value: float | Decimal, locale: str) -> str:
+    """A plain number with the locale's separators, at most one decimal (chart axes)."""
+    return format_decimal(value, "#,##0.#", locale=locale)
+
+
 def minutes(value: int, locale: str) -> str:
     return f"{format_decimal(value, '#,##0', locale=locale)} min"
 

@@ -61,10 +61,41 @@ def test_bar_chart_is_escaped_svg_with_one_bar_per_value():
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "Costs &lt;&amp;&gt;" in svg and "<title>Costs <&>" not in svg
-    assert svg.count("<rect") == 4 + 3  # bars + legend squares
+    assert svg.count("<title>Jan · ") == 3 and svg.count("<title>Feb · ") == 3  # 2 bars, 1 point
     assert "<polyline" in svg
     empty = charts.bar_chart("t", "d", [], [charts.Series("a", [], [])])
     assert empty.startswith("<svg")
+
+
+def test_bar_chart_reads_without_colour():
+    """Labelled value axis, each bar's value written on it, a fill pattern per series."""
+    svg = charts.bar_chart(
+        "t",
+        "d",
+        ["Jan", "Feb"],
+        [
+            charts.Series("received", [7550, 11550], ["CA$75.50", "CA$115.50"]),
+            charts.Series("costs", [64500, 64500], ["CA$645.00", "CA$645.00"]),
+        ],
+        unit=100,
+        tick_label=lambda cents: f"{cents // 100}",
+        axis_title="CAD",
+        key="k",
+    )
+    assert ">CAD</text>" in svg
+    for tick in ("0", "200", "400", "600", "800"):
+        assert f">{tick}</text>" in svg
+    for value in ("CA$75.50", "CA$115.50"):
+        assert f">{value}</text>" in svg
+    assert svg.count(">CA$645.00</text>") == 2
+    assert 'fill="url(#k-0)"' in svg and 'fill="url(#k-1)"' in svg
+    assert '<pattern id="k-1"' in svg and "<path" in svg  # the second series is striped
+
+
+def test_nice_ticks_are_round_in_the_unit():
+    assert charts.nice_ticks(0, 64500, unit=100) == [0, 20000, 40000, 60000, 80000]
+    assert charts.nice_ticks(-90, 600, unit=60) == [-300, 0, 300, 600]  # 5 h steps
+    assert charts.nice_ticks(0, 0) == [0]
 
 
 def test_display_formats_per_locale():

@@ -142,7 +142,7 @@ def put_subscriptions(context, request):
 def report_json(context, request):
     from .report import build_report
 
-    first, last = _run(store.parse_period, request.params)
+    first, last = _run(store.parse_period, request.params, context)
     report = _run(build_report, context, first, last)
     data = report.to_json_dict()
     if not request.has_permission(MANAGE_LEDGER, context):

@@ -502,18 +502,31 @@ def summaries(
     return out
 
 
-def default_period(member: Member | None = None) -> tuple[Month, Month]:
+def first_month_with_data(folder: LedgerFolder) -> Month | None:
+    """The earliest month with hours bought, a close or logged time (key lookups only)."""
+    keys = [tree.minKey() for tree in (folder.credits, folder.closed) if len(tree)]
+    if len(folder.time_entries):
+        keys.append(folder.time_entries.minKey()[:7])  # ids start with the ISO date
+    return Month.parse(min(keys)) if keys else None
+
+
+def default_period(where: Member | LedgerFolder | None = None) -> tuple[Month, Month]:
+    """The last twelve months, starting later when the data does: a member's first
+    subscription month, or the ledger's first month with data (the report)."""
     last = Month.of(today())
     first = last - 11
-    if member is not None:
-        start = member.subscription_history.first_month()
-        if start is not None and first < start <= last:
-            first = start
+    start = None
+    if isinstance(where, Member):
+        start = where.subscription_history.first_month()
+    elif isinstance(where, LedgerFolder):
+        start = first_month_with_data(where)
+    if start is not None and first < start <= last:
+        first = start
     return first, last
 
 
-def parse_period(params, member: Member | None = None) -> tuple[Month, Month]:
-    first, last = default_period(member)
+def parse_period(params, where: Member | LedgerFolder | None = None) -> tuple[Month, Month]:
+    first, last = default_period(where)
     if params.get("from"):
         first = Month.parse(params.get("from"), "from")
     if params.get("to"):
