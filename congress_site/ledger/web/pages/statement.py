@@ -47,6 +47,14 @@ class StatementView(LedgerView):
         first, last = self.period
         return store.member_statement(self.folder, self.context, first, last)
 
+    @cached_property
+    def issued(self):
+        """The statement's issue date: the day it is shown or printed."""
+        return store.today()
+
+    def issued_on(self):
+        return _("Issued on ${date}", mapping={"date": self.date(self.issued)})
+
     def query(self) -> dict:
         first, last = self.period
         return {"from": str(first), "to": str(last)}
