@@ -20,16 +20,8 @@ from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
 from ..content.types import File
 from ..i18n import _
-from ..security.roles import (
-    DELETE,
-    EDIT,
-    LOCAL_ROLES,
-    SHARE,
-    VIEW,
-    VIEW_HISTORY,
-    group_principal,
-    user_principal,
-)
+from ..security import sharing
+from ..security.roles import DELETE, EDIT, LOCAL_ROLES, SHARE, VIEW, VIEW_HISTORY
 from ..workflow import WorkflowError, transition, workflow_for
 from .forms import make_form, validate
 from .layout import Layout
@@ -318,36 +310,58 @@ def workflow_view(context, request):
     context=Content, name="sharing", permission=SHARE, renderer="congress_site:templates/sharing.pt"
 )
 class SharingView(BaseView):
-    def __call__(self):
-        site = self.request.site
-        if self.request.method == "POST":
-            principal = self.request.POST.get("principal", "").strip()
-            roles = [r for r in self.request.POST.getall("roles") if r in LOCAL_ROLES]
-            if not self._known(principal):
-                self.flash(_("Unknown user or group."))
-                return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-            operations.set_local_roles(self.context, principal, roles, self.actor)
-            self.flash(_("Sharing updated."))
-            return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-        entries = sorted(self.context.local_roles.items())
-        inherited = []
-        node = self.context.__parent__
-        while node is not None:
-            for principal, roles in (getattr(node, "local_roles", None) or {}).items():
-                inherited.append((principal, sorted(roles), node))
-            node = node.__parent__
-        users = [user_principal(u) for u in site.users.users.keys()]
-        groups = [group_principal(g) for g in site.users.groups.keys()]
-        return self.page(
-            entries=entries, inherited=inherited, roles=LOCAL_ROLES, principals=users + groups
-        )
+    """Plone's Sharing page: who holds which role here (set here or inherited from the
+    folders above), and a search by name to give roles to more users and groups. The
+    rules are in ``security.sharing``, which the JSON API shares."""
 
-    def _known(self, principal):
-        users = self.request.site.users
-        kind, _sep, name = principal.partition(":")
-        return (kind == "user" and name in users.users) or (
-            kind == "group" and name in users.groups
-        )
+    def __call__(self):
+        if self.request.method == "POST":
+            principal_id = self.request.POST.get("principal", "").strip()
+            roles = self.request.POST.getall("roles")
+            try:
+                who = sharing.share(
+                    self.context, self.request.site.users, principal_id, roles, self.actor
+                )
+            except sharing.SharingError as exc:
+                self.flash(SHARING_ERRORS[exc.code])
+                return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
+            self.flash(_("Sharing updated for ${name}.", mapping={"name": who.label}))
+            return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
+        return self.page(roles=LOCAL_ROLES)
+
+    @functools.cached_property
+    def query(self) -> str:
+        return self.request.GET.get("search", "").strip()[:100]
+
+    @functools.cached_property
+    def entries(self):
+        return sharing.entries(self.context, self.request.site.users)
+
+    @functools.cached_property
+    def results(self):
+        """Search results, without those already listed (their row has the checkboxes)."""
+        listed = {e.principal.id for e in self.entries}
+        found = sharing.search(self.request.site.users, self.query)
+        return [p for p in found if p.id not in listed]
+
+    def kind_title(self, principal) -> str:
+        return _("Group") if principal.kind == "group" else _("User")
+
+    def role_title(self, role) -> str:
+        return self.request.localizer.translate(ROLE_TITLES.get(role, role))
+
+
+SHARING_ERRORS = {
+    "unknown_principal": _("Unknown user or group."),
+    "unknown_role": _("That role cannot be given here."),
+}
+ROLE_TITLES = {
+    "Owner": _("Owner"),
+    "Editor": _("Can edit"),
+    "Contributor": _("Can add"),
+    "Reviewer": _("Can review"),
+    "Reader": _("Can view"),
+}
 
 
 @view_config(

@@ -76,11 +76,20 @@ def test_sharing_gives_a_local_role(app):
     folder = app.get("/@@add?type=Folder").forms["content-form"]
     folder["title"] = "Working group"
     url = folder.submit("submit").follow().request.path
-    sharing = app.get(f"{url}@@sharing")
-    form = sharing.forms["sharing-form"]
-    form["principal"] = "user:member"
-    form["roles"] = ["Contributor"]
-    form.submit()
+    sharing = app.get(f"{url}@@sharing", {"search": "MEMB"})
+    result = sharing.html.select_one("tr.result")
+    assert result.th.get_text(" ", strip=True) == "Member (member) User"
+    form_id = result.select_one("form")["id"]
+    # The role checkboxes sit in the table's cells, tied to the row's form by form="...".
+    assert result.select_one("input[value=Contributor]")["form"] == form_id
+    app.post(
+        f"{url}@@sharing",
+        [
+            ("csrf_token", csrf_from(sharing)),
+            ("principal", "user:member"),
+            ("roles", "Contributor"),
+        ],
+    ).follow()
     member = app.__class__(app.app, extra_environ=app.extra_environ)
     browser_login(member, "member", MEMBER_PASSWORD)
     # Contributor may view the private folder and add inside it.
@@ -89,6 +98,39 @@ def test_sharing_gives_a_local_role(app):
     assert "Member page" in page.text
     audit = app.get("/@@audit").text
     assert "local_roles" in audit
+
+
+def test_sharing_lists_full_names_and_inherited_roles_and_refuses_unknowns(app, site):
+    with site.edit() as root:
+        root.users.add_user("lucia", "lucia-password-123456", "Lúcia Ferreira")
+        root.users.add_group("editors", "Site editors")
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    folder = app.get("/@@add?type=Folder").forms["content-form"]
+    folder["title"] = "Working group"
+    url = folder.submit("submit").follow().request.path
+    page = add_page(app, container=url, title="Minutes").request.path
+    sharing = app.get(f"{url}@@sharing", {"search": "lucia"})  # no accent, any case
+    assert [r.th.get_text(" ", strip=True) for r in sharing.html.select("tr.result")] == [
+        "Lúcia Ferreira (lucia) User"
+    ]
+    token = csrf_from(sharing)
+    app.post(f"{url}@@sharing", {"csrf_token": token, "principal": "user:lucia",
+                                 "roles": "Editor"})  # fmt: skip
+    app.post(f"{url}@@sharing", {"csrf_token": token, "principal": "group:editors",
+                                 "roles": "Reader"})  # fmt: skip
+    # On the page inside, both come from the folder: inherited, with the folder named.
+    rows = {
+        r.th.get_text(" ", strip=True): " ".join(r.select_one(".inherited").get_text().split())
+        for r in app.get(f"{page}@@sharing").html.select("tr.entry")
+    }
+    assert rows["Site editors (editors) Group"] == "Can view (Working group)"
+    assert rows["Lúcia Ferreira (lucia) User"] == "Can edit (Working group)"
+    res = app.post(f"{url}@@sharing", {"csrf_token": token, "principal": "user:nobody",
+                                       "roles": "Editor"}).follow()  # fmt: skip
+    assert "Unknown user or group." in res.text
+    res = app.post(f"{url}@@sharing", {"csrf_token": token, "principal": "user:lucia",
+                                       "roles": "Manager"}).follow()  # fmt: skip
+    assert "That role cannot be given here." in res.text
 
 
 def test_edit_keeps_previous_text_in_history(app):
