@@ -156,7 +156,6 @@ class Folder(Container):
     title=_("Page"),
     schema=page_schema,
     rich_text=("text",),
-    versioned=("text",),
 )
 class Page(Item):
     text = ""
@@ -167,7 +166,6 @@ class Page(Item):
     title=_("News item"),
     schema=news_schema,
     rich_text=("text",),
-    versioned=("text",),
 )
 class NewsItem(Item):
     text = ""

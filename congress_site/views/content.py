@@ -15,7 +15,7 @@ from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
 from ..cache import mark_cacheable
-from ..content import operations
+from ..content import operations, versions
 from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
 from ..content.types import File
@@ -364,6 +364,15 @@ ROLE_TITLES = {
 }
 
 
+ACTION_TITLES = {
+    "created": _("Created"),
+    "edited": _("Edited"),
+    "reverted": _("Reverted"),
+    "workflow": _("State changed"),
+    "moved": _("Moved"),
+}
+
+
 @view_config(
     context=Content,
     name="history",
@@ -371,16 +380,120 @@ ROLE_TITLES = {
     renderer="congress_site:templates/history.pt",
 )
 class HistoryView(BaseView):
+    """Who did what, when; the difference between any two versions of every field
+    (``?a=N&b=M``, version numbers as in ``@history``); reverting to a version."""
+
     def __call__(self):
-        entries = list(reversed(list(self.context.history)))
-        version = self.request.params.get("version")
-        shown = None
-        if version is not None:
-            try:
-                shown = entries[len(entries) - 1 - int(version)]
-            except (ValueError, IndexError) as exc:
-                raise HTTPNotFound() from exc
-        return self.page(entries=entries, shown=shown, count=len(entries))
+        return self.page(entries=self.entries, count=len(self.context.history))
+
+    @functools.cached_property
+    def entries(self):
+        return list(reversed(list(enumerate(self.context.history))))
+
+    @functools.cached_property
+    def versions(self) -> dict:
+        return {v.number: v for v in versions.versions(self.context)}
+
+    def previous_version(self, number: int):
+        older = [n for n in self.versions if n < number]
+        return max(older) if older else None
+
+    @functools.cached_property
+    def comparison(self):
+        """(before, after, field diffs) asked for, or None. ``?version=N`` (the older
+        link) compares N with the version before it."""
+        params = self.request.GET
+        try:
+            b = int(params.get("b", params.get("version", "")))
+            a = int(params["a"]) if "a" in params else self.previous_version(b)
+        except (ValueError, TypeError):
+            return None
+        if a is None or a not in self.versions or b not in self.versions:
+            raise HTTPNotFound()
+        before, after = sorted((self.versions[a], self.versions[b]), key=lambda v: v.number)
+        ct = get_type(self.context.type_name)
+        rich = ct.rich_text if ct else ()
+        return before, after, versions.diff(before, after, rich)
+
+    @functools.cached_property
+    def field_titles(self) -> dict:
+        ct = get_type(self.context.type_name)
+        return {node.name: node.title for node in ct.schema().children} if ct else {}
+
+    def field_title(self, name) -> str:
+        return self.request.localizer.translate(self.field_titles.get(name, name))
+
+    def action_title(self, entry) -> str:
+        return self.request.localizer.translate(ACTION_TITLES.get(entry["action"], entry["action"]))
+
+    def actor(self, entry) -> str:
+        user = self.request.site.users.get(entry.get("actor") or "")
+        return user.fullname if user is not None else (entry.get("actor") or "—")
+
+    def version_label(self, version) -> str:
+        return self.request.localizer.translate(
+            _(
+                "version ${number} of ${date}",
+                mapping={
+                    "number": version.number,
+                    "date": self.layout.format_date(version.entry["time"]),
+                },
+            )
+        )
+
+    def revert_label(self, version):
+        return _("Revert to ${version}", mapping={"version": self.version_label(version)})
+
+    def value(self, value) -> str:
+        """A field value as text for the comparison (not text fields, which show words)."""
+        if value is versions.UNKNOWN:
+            return self.request.localizer.translate(_("(not recorded)"))
+        if value is None or value == "":
+            return "—"
+        if hasattr(value, "hour"):
+            return self.layout.format_date(value)
+        if hasattr(value, "filename"):
+            return value.filename
+        return str(value)
+
+    @staticmethod
+    def changes_html(changes) -> str:
+        """Word changes as markup: deleted words in <del>, inserted ones in <ins>."""
+        from html import escape
+
+        tags = {"delete": "del", "insert": "ins"}
+        return "".join(
+            f"<{tags[op]}>{escape(text)}</{tags[op]}>" if op in tags else escape(text)
+            for op, text in changes
+        )
+
+    @property
+    def can_revert(self) -> bool:
+        return bool(self.request.has_permission(EDIT, self.context))
+
+    @property
+    def latest(self):
+        return max(self.versions) if self.versions else None
+
+
+@view_config(context=Content, name="revert", request_method="POST", permission=EDIT)
+def revert_view(context, request):
+    """Bring the fields back to a version: a new version, in the history and the audit log."""
+    url = request.resource_url(context, "@@history")
+    try:
+        number = int(request.POST.get("version", ""))
+        changed = versions.revert(context, number, request.authenticated_userid)
+    except operations.EditRefused as refused:
+        for message in refused.errors.values():
+            request.session.flash(message)
+        return HTTPFound(url)
+    except ValueError:  # not a number, or no such version
+        raise HTTPBadRequest(_("There is no such version.")) from None
+    if changed:
+        request.session.flash(_("Reverted to version ${number}.", mapping={"number": number}))
+    else:
+        request.session.flash(_("That version is the current one: nothing changed."))
+    return HTTPFound(url)
 
 
 FRONT_PAGE = "front-page"

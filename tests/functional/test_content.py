@@ -140,9 +140,50 @@ def test_edit_keeps_previous_text_in_history(app):
     form["text"] = "<p>second version</p>"
     form.submit("submit")
     history = app.get(f"{url}@@history")
-    assert "edited" in history.text
-    old = history.click(description="previous version")
-    assert "first version" in old.text
+    assert "Edited" in history.text
+    changes = history.click(description="changes")
+    words = changes.html.select_one(".comparison dd.words")
+    assert words.select_one("del").text == "first" and words.select_one("ins").text == "second"
+
+
+def test_every_field_has_versions_to_compare_and_revert_to(app):
+    """A title-only edit is a version too; reverting is a new version, in the history and
+    the audit log, and the JSON history lists it."""
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    url = add_page(app, title="Agenda", text="<p>Budget and <b>rota</b></p>").request.path
+    form = app.get(f"{url}@@edit").forms["content-form"]
+    form["title"] = "Agenda for May"
+    form.submit("submit")
+    form = app.get(f"{url}@@edit").forms["content-form"]
+    form["text"] = '<p>Budget, rota and <a href="https://example.org/x">the plan</a></p>'
+    form.submit("submit")
+    history = app.get(f"{url}@@history")
+    # Compare the first and the last versions: both fields, word by word.
+    numbers = [int(i["value"]) for i in history.html.select("input[name=a]")]
+    assert numbers == [2, 1, 0]  # newest first
+    cmp = app.get(f"{url}@@history", {"a": 0, "b": 2}).html.select_one(".comparison")
+    fields = [dt.text for dt in cmp.select("dt")]
+    assert fields == ["Title", "Text"]
+    title, text = cmp.select("dd")
+    assert (title.select_one("ins").text, title.select_one("del") is None) == (" for May", True)
+    assert [i.text for i in text.select("ins")] == [
+        "Budget, rota",
+        "the plan <https://example.org/x>",
+    ]
+    # Revert to the first version: a new version that brings both fields back.
+    token = csrf_from(history)
+    app.post(f"{url}@@revert", {"csrf_token": token, "version": "0"}, status=302)
+    page = app.get(url)
+    assert "Agenda for May" not in page.text and "<b>rota</b>" in page.text
+    entries = app.get(f"{url}@@history").html.select("table.history tbody tr")
+    assert "Reverted" in entries[0].text and "to version 0" in entries[0].text
+    audit = app.get("/@@audit").text
+    assert "reverted" in audit
+    # Nothing to do when the version is the current one; a bad version is a 400.
+    app.post(f"{url}@@revert", {"csrf_token": token, "version": "3"}, status=302)
+    app.post(f"{url}@@revert", {"csrf_token": token, "version": "7"}, status=400)
+    app.post(f"{url}@@revert", {"csrf_token": token, "version": "x"}, status=400)
+    app.get(f"{url}@@history", {"a": 0, "b": 99}, status=404)
 
 
 def test_rename_move_and_delete(app):
