@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from html.parser import HTMLParser
 
 import colander
 import deform
@@ -39,13 +40,39 @@ def base_schema() -> colander.Schema:
     return schema
 
 
+class _Images(HTMLParser):
+    """The ``alt`` of every image in a piece of HTML (None when it has none)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.alts: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+
+
+def images_have_alt(node, value) -> None:
+    """Every image in rich text needs its alternative text (for those who cannot see it):
+    forms and the JSON API refuse one without it, whatever editor wrote the HTML."""
+    images = _Images()
+    images.feed(value or "")
+    images.close()
+    if any(not (alt or "").strip() for alt in images.alts):
+        raise colander.Invalid(
+            node,
+            _("Every image needs a text alternative: describe what it shows for those who "
+              "cannot see it."),
+        )  # fmt: skip
+
+
 def rich_text_node(name="text", title=None) -> colander.SchemaNode:
     return colander.SchemaNode(
         colander.String(),
         name=name,
         title=title or _("Text"),
         missing="",
-        validator=colander.Length(max=MAX_TEXT),
+        validator=colander.All(colander.Length(max=MAX_TEXT), images_have_alt),
         widget=deform.widget.TextAreaWidget(rows=12, css_class="richtext"),
         description=_("HTML is allowed; scripts and unsafe markup are removed."),
     )

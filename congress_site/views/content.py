@@ -140,6 +140,13 @@ def download(context, request):
     return response
 
 
+def _editor(ct, context, request) -> str | None:
+    """The rich-text editor's configuration when the type has rich text."""
+    from .editor import editor_config
+
+    return editor_config(context, request) if ct.rich_text else None
+
+
 def _edit_schema(ct, context=None):
     schema = ct.schema()
     if context is not None and "file" in schema:
@@ -159,15 +166,16 @@ class AddView(BaseView):
             raise HTTPForbidden()
         form = make_form(_edit_schema(ct), self.request, action=self.request.url)
         heading = _("Add ${type}", mapping={"type": self.request.localizer.translate(ct.title)})
+        editor = _editor(ct, self.context, self.request)
         if self.request.method == "POST":
             try:
                 appstruct = validate(form, self.request)
             except deform.ValidationFailure as failure:
-                return self.page(form=failure.render(), heading=heading)
+                return self.page(form=failure.render(), heading=heading, editor=editor)
             obj = operations.create(self.context, ct.name, appstruct, self.actor)
             self.flash(_("Added."))
             return HTTPFound(self.request.resource_url(obj))
-        return self.page(form=form.render(), heading=heading)
+        return self.page(form=form.render(), heading=heading, editor=editor)
 
 
 @view_config(
@@ -181,11 +189,12 @@ class EditView(BaseView):
         schema = _edit_schema(ct, self.context)
         form = make_form(schema, self.request)
         heading = _("Edit ${title}", mapping={"title": self.context.title})
+        editor = _editor(ct, self.context, self.request)
         if self.request.method == "POST":
             try:
                 appstruct = validate(form, self.request)
             except deform.ValidationFailure as failure:
-                return self.page(form=failure.render(), heading=heading)
+                return self.page(form=failure.render(), heading=heading, editor=editor)
             try:
                 operations.edit(self.context, appstruct, self.actor)
             except operations.EditRefused as refused:
@@ -194,7 +203,7 @@ class EditView(BaseView):
                     error[name] = message
                 form.widget.handle_error(form, error)
                 self.request.response.status = 409
-                return self.page(form=form.render(appstruct), heading=heading)
+                return self.page(form=form.render(appstruct), heading=heading, editor=editor)
             self.flash(_("Changes saved."))
             return HTTPFound(self.request.resource_url(self.context))
         current = {}
@@ -203,7 +212,7 @@ class EditView(BaseView):
             if node.name == "file":
                 continue
             current[node.name] = colander.null if value is None else value
-        return self.page(form=form.render(current), heading=heading)
+        return self.page(form=form.render(current), heading=heading, editor=editor)
 
 
 @view_config(
@@ -325,7 +334,9 @@ class SharingView(BaseView):
             except sharing.SharingError as exc:
                 self.flash(SHARING_ERRORS[exc.code])
                 return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-            self.flash(_("Sharing updated for ${name}.", mapping={"name": who.label}))
+            # Translated now: the session keeps strings, not a message's mapping.
+            message = _("Sharing updated for ${name}.", mapping={"name": who.label})
+            self.flash(self.request.localizer.translate(message))
             return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
         return self.page(roles=LOCAL_ROLES)
 
@@ -490,7 +501,8 @@ def revert_view(context, request):
     except ValueError:  # not a number, or no such version
         raise HTTPBadRequest(_("There is no such version.")) from None
     if changed:
-        request.session.flash(_("Reverted to version ${number}.", mapping={"number": number}))
+        message = _("Reverted to version ${number}.", mapping={"number": number})
+        request.session.flash(request.localizer.translate(message))
     else:
         request.session.flash(_("That version is the current one: nothing changed."))
     return HTTPFound(url)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_PASSWORD, MEMBER_PASSWORD, browser_login, csrf_from
+import json
+
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    MEMBER_PASSWORD,
+    api_token,
+    bearer,
+    browser_login,
+    csrf_from,
+)
 
 
 def add_page(app, container="/", title="Hello", text="<p>World</p>"):
@@ -259,3 +268,32 @@ def test_folder_contents_lists_items_with_translated_states(app):
     contents = app.get(f"{url}@@contents", headers={"Accept-Language": "fr"})
     assert "Agenda" in contents.text and "Privé" in contents.text
     assert "Privé" in app.get(url, headers={"Accept-Language": "fr"}).text
+
+
+def test_images_in_rich_text_need_their_alternative_text(app):
+    """Whatever wrote the HTML, the server refuses an image without alt text; the
+    editor's lists offer the site's content and images the user may view."""
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    form = app.get("/@@add?type=Page").forms["content-form"]
+    form["title"] = "Gallery"
+    form["text"] = '<p>Logo: <img src="/logo/@@download"></p>'
+    res = form.submit("submit")
+    assert "Every image needs a text alternative" in res.text
+    form["text"] = '<p>Logo: <img src="/logo/@@download" alt="  "></p>'
+    assert "Every image needs a text alternative" in form.submit("submit").text
+    token = api_token(app, "admin", ADMIN_PASSWORD)
+    res = app.post_json(
+        "/", {"@type": "Page", "title": "G", "text": '<img src="/x.png">'}, headers=bearer(token),
+        status=422,
+    )  # fmt: skip
+    assert "text" in res.json["errors"]
+    form["text"] = '<p>Logo: <img src="/logo/@@download" alt="The blue logo"></p>'
+    page = form.submit("submit").follow()
+    assert 'alt="The blue logo"' in page.text and 'src="/logo/@@download"' in page.text
+    links = app.get("/@@editor-links").json
+    assert {"title": "Gallery (/gallery)", "value": "/gallery/"} in links
+    edit = app.get("/gallery/@@edit")
+    config = json.loads(edit.html.select_one("#editor-config").text)
+    assert config["links_url"].endswith("/gallery/@@editor-links")
+    assert "img[alt|height|src|title|width]" in config["valid_elements"]
+    assert app.get("/@@editor-images").json == []  # no Image content yet
