@@ -41,7 +41,7 @@ def payments_page(context, request):
                 date=params.get("date") or str(store.today()),
                 reason=params.get("reason", ""),
             )
-            return _("The payment was reversed.")
+            return view.t(_("The payment was reversed."))
         store.record_payment(
             folder,
             context,
@@ -52,6 +52,6 @@ def payments_page(context, request):
             reference=params.get("reference", ""),
             note=params.get("note", ""),
         )
-        return _("Payment recorded.")
+        return view.t(_("Payment recorded."))
 
     return form_page(view, "payments.pt", apply)
