@@ -437,7 +437,7 @@ class HistoryView(BaseView):
     def action_title(self, entry) -> str:
         return self.request.localizer.translate(ACTION_TITLES.get(entry["action"], entry["action"]))
 
-    def actor(self, entry) -> str:
+    def who(self, entry) -> str:
         user = self.request.site.users.get(entry.get("actor") or "")
         return user.fullname if user is not None else (entry.get("actor") or "—")
 
