@@ -6,7 +6,8 @@ Member (``/members/<id>``):
   POST @reversals     {reverses, date, reason}                                     coordinators
   PUT  @subscriptions {subscriptions: [{from, shares, amount_per_share, until?}]}   coordinators
 Members folder (``/members``):
-  GET  @report?from&to                      transparency report (members, sysadmin, coordinators)
+  GET  @report?from&to                      transparency report (members, sysadmin, coordinators);
+                                            by default from the first month with data
   GET/POST @interventions                   {minutes, category, description, item_id?, date?}
   POST @intervention-reversals              {reverses, date?, reason}      sysadmin, coordinators
   GET  @credit, PUT @credit/<YYYY-MM>       {hours, hourly_rate, development_hours?, rates?,
