@@ -74,7 +74,9 @@ def rich_text_node(name="text", title=None) -> colander.SchemaNode:
         missing="",
         validator=colander.All(colander.Length(max=MAX_TEXT), images_have_alt),
         widget=deform.widget.TextAreaWidget(rows=12, css_class="richtext"),
-        description=_("HTML is allowed; scripts and unsafe markup are removed."),
+        description=_(
+            "Every image needs its alternative text. Scripts and unsafe markup are removed."
+        ),
     )
 
 

@@ -426,6 +426,10 @@ class HistoryView(BaseView):
         rich = ct.rich_text if ct else ()
         return before, after, versions.diff(before, after, rich)
 
+    def compared(self, side: int):
+        """The number of the version compared on ``side`` (0: from, 1: to), if any."""
+        return self.comparison[side].number if self.comparison else None
+
     @functools.cached_property
     def field_titles(self) -> dict:
         ct = get_type(self.context.type_name)
