@@ -17,7 +17,7 @@ DEB_TEST := chromium wrk poppler-utils slapd ldap-utils
 DEB_MOLECULE := docker.io debootstrap
 
 .PHONY: run test venv system-deps site-deps lint unit functional browser ansible-lint \
-        ansible-syntax molecule molecule-prepare translations i18n i18n-pot bench clean
+        ansible-syntax molecule molecule-prepare translations i18n i18n-pot bench clean editor
 
 $(STAMP): pyproject.toml | site-deps
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,26 @@ $(STAMP): pyproject.toml | site-deps
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-venv: $(STAMP) translations
+venv: $(STAMP) translations editor
+
+# The rich-text editor (TinyMCE and its language packs) from the npm registry, at the
+# versions package-lock.json pins; only what the site serves is copied under static/.
+VENDOR := congress_site/static/vendor
+EDITOR := $(VENDOR)/tinymce/tinymce.min.js
+EDITOR_PLUGINS := autolink code image link lists table
+EDITOR_LANGS := fr-FR es pt-BR
+
+editor: $(EDITOR)
+
+$(EDITOR): package.json package-lock.json
+	@command -v npm >/dev/null || bash tests/ansible/apt-ensure.sh npm
+	npm ci --no-audit --no-fund --ignore-scripts
+	rm -rf $(VENDOR)/tinymce
+	mkdir -p $(VENDOR)/tinymce/plugins $(VENDOR)/tinymce/langs
+	cp -r node_modules/tinymce/{tinymce.min.js,license.md,models,themes,icons,skins} $(VENDOR)/tinymce/
+	for p in $(EDITOR_PLUGINS); do cp -r node_modules/tinymce/plugins/$$p $(VENDOR)/tinymce/plugins/; done
+	for l in $(EDITOR_LANGS); do cp node_modules/tinymce-i18n/langs8/$$l.js $(VENDOR)/tinymce/langs/; done
+	touch $@
 
 translations: $(STAMP)
 	@$(BIN)/python -m congress_site.i18n_compile
@@ -104,4 +123,4 @@ bench: venv system-deps
 	  [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules $(VENDOR)

@@ -5,14 +5,15 @@ Every entry keeps the keys this site always gave (``action``, ``actor``, ``time`
 ``version`` and the entry's own details) and adds plone.restapi's ``type`` (``versioning``
 for creation and edits, ``workflow`` for transitions, ``event`` for anything else),
 ``transition_title``, ``actor`` as an object, ``comments`` and ``may_revert``. A version is
-what the object's versioned fields (a page's text) held right after that entry."""
+what the object's fields held right after that entry (``content.versions``, which the
+History page uses too)."""
 
 from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPNoContent
 from pyramid.view import view_config
 
-from ..content import operations
+from ..content import versions
 from ..content.base import Content
 from ..content.registry import get_type
 from ..i18n import _
@@ -22,7 +23,8 @@ from .content import json_body
 from .errors import ApiError
 from .serialize import serialize, to_json_value, url_of
 
-VERSIONING_ACTIONS = {"created": _("Created"), "edited": _("Edited")}
+VERSIONING_ACTIONS = {"created": _("Created"), "edited": _("Edited"), "reverted": _("Reverted")}
+assert set(VERSIONING_ACTIONS) == set(versions.CHANGES)
 EVENT_TITLES = {"moved": _("Moved")}
 
 
@@ -51,13 +53,7 @@ def _transition_title(obj, request, entry) -> str:
 
 
 def may_revert(obj, request, entry) -> bool:
-    ct = get_type(obj.type_name)
-    return (
-        ct is not None
-        and bool(ct.versioned)
-        and entry.get("action") in VERSIONING_ACTIONS
-        and bool(request.has_permission(EDIT, obj))
-    )
+    return entry.get("action") in VERSIONING_ACTIONS and bool(request.has_permission(EDIT, obj))
 
 
 def history_entry(obj, request, index: int, entry, revertable: bool | None = None) -> dict:
@@ -94,10 +90,7 @@ def history_entry(obj, request, index: int, entry, revertable: bool | None = Non
 def api_history(context, request):
     if request.subpath:
         return _version(context, request)
-    ct = get_type(context.type_name)
-    revertable = (
-        ct is not None and bool(ct.versioned) and bool(request.has_permission(EDIT, context))
-    )
+    revertable = bool(request.has_permission(EDIT, context))
     out = [
         history_entry(context, request, index, entry, revertable)
         for index, entry in enumerate(context.history)
@@ -120,10 +113,19 @@ def _version(context, request):
     if len(request.subpath) != 1:
         raise ApiError(404, "not_found", "GET <url>/@history/<version>")
     version = _version_number(context, request.subpath[0])
+    try:
+        found = versions.version(context, version)
+    except versions.VersionError as exc:
+        raise ApiError(404, "not_found", f"history entry {version} is not a version") from exc
     ct = get_type(context.type_name)
     data = serialize(context, request, ct, with_items=False)
-    for name, value in operations.values_at(context, version).items():
-        data[name] = {**data[name], "data": value} if name in ct.rich_text else value
+    for name, value in found.values.items():
+        if value is versions.UNKNOWN:
+            data[name] = None  # not recorded by the old entry
+        elif name in ct.rich_text and isinstance(data.get(name), dict):
+            data[name] = {**data[name], "data": value}
+        else:
+            data[name] = to_json_value(value)
     data["@id"] = f"{url_of(context, request)}/@history/{version}"
     data["version"] = version
     return data
@@ -142,5 +144,5 @@ def api_revert(context, request):
     version = _version_number(context, version)
     if not may_revert(context, request, context.history[version]):
         raise ApiError(400, "not_revertable", f"version {version} cannot be reverted to")
-    operations.edit(context, operations.values_at(context, version), request.authenticated_userid)
+    versions.revert(context, version, request.authenticated_userid)
     return HTTPNoContent()

@@ -11,6 +11,7 @@ import base64
 import binascii
 import html
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import colander
@@ -53,6 +54,10 @@ def to_json_value(value):
         return value.isoformat()
     if isinstance(value, set | frozenset):
         return sorted(value)
+    if isinstance(value, Mapping):  # a history entry's previous values
+        return {k: to_json_value(v) for k, v in value.items()}
+    if hasattr(value, "filename") and hasattr(value, "mimetype"):  # a file's blob
+        return {"filename": value.filename, "content-type": value.mimetype}
     return value
 
 

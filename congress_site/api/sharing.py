@@ -26,49 +26,27 @@ ROLE_TITLES = {
 MAX_SEARCH_RESULTS = 50
 
 
-def _search(users, term: str) -> list[str]:
-    term = term.strip().lower()
-    if not term:
-        return []
-    found = [
-        f"user:{login}"
-        for login, user in users.users.items()
-        if term in login or term in (user.fullname or "").lower()
-    ]
-    found += [
-        f"group:{gid}"
-        for gid, group in users.groups.items()
-        if term in gid or term in (group.title or "").lower()
-    ]
-    return found[:MAX_SEARCH_RESULTS]
-
-
 @view_config(
     context=Content, name="@sharing", request_method="GET", permission=SHARE, renderer="json"
 )
 def sharing_get(context, request):
     users = request.site.users
-    here = sharing.local_roles(context)
-    above: dict[str, set] = {}
-    for principal, roles, _where in sharing.inherited_roles(context):
-        above.setdefault(principal, set()).update(roles)
-    shown = list(dict.fromkeys([*here, *above, *_search(users, request.GET.get("search", ""))]))
+    known = sharing.entries(context, users)
+    shown = {e.principal.id: e for e in known if sharing.principal(users, e.principal.id)}
+    # A role kept for a user or group that no longer exists is not shown.
+    for found in sharing.search(users, request.GET.get("search", ""), MAX_SEARCH_RESULTS):
+        shown.setdefault(found.id, sharing.SharingEntry(found, (), ()))
     entries = []
-    for principal in shown:
-        found = sharing.holder(users, principal)
-        if found is None:
-            continue  # a role kept for a user or group that no longer exists
-        roles = {}
-        for role in LOCAL_ROLES:
-            if role in here.get(principal, ()):
-                roles[role] = True
-            elif role in above.get(principal, ()):
-                roles[role] = "acquired"
-            else:
-                roles[role] = False
+    for entry in shown.values():
+        here, above = set(entry.roles), set(entry.inherited_roles)
+        roles = {
+            role: True if role in here else "acquired" if role in above else False
+            for role in LOCAL_ROLES
+        }
+        who = entry.principal
         entries.append(
-            {"id": found.id, "type": found.kind, "title": found.title, "login": found.id
-             if found.kind == "user" else None, "roles": roles}
+            {"id": who.name, "type": who.kind, "title": who.title,
+             "login": who.name if who.kind == "user" else None, "roles": roles}
         )  # fmt: skip
     return {
         "available_roles": [
@@ -93,18 +71,16 @@ def _changes(data, users) -> list[tuple[str, list[str]]]:
         kind, name = entry.get("type", "user"), entry.get("id")
         if kind not in ("user", "group") or not isinstance(name, str):
             raise ApiError(400, "bad_request", 'an entry\'s type is "user" or "group"')
-        principal = sharing.principal_of(kind, name)
-        if sharing.holder(users, principal) is None:
-            raise ApiError(400, "unknown_principal", f"there is no {kind} {name!r}")
+        principal = sharing.principal_id(kind, name)
         try:
-            # true gives the role here; "acquired" and false do not.
-            roles = sharing.check_roles(r for r, v in entry["roles"].items() if v is True)
+            # Every role named must exist; true gives it here, "acquired" and false do not.
+            sharing.check_change(users, principal, entry["roles"])
+            _who, roles = sharing.check_change(
+                users, principal, [r for r, v in entry["roles"].items() if v is True]
+            )
         except sharing.SharingError as exc:
-            raise ApiError(400, "unknown_role", str(exc)) from exc
-        unknown = set(entry["roles"]) - set(LOCAL_ROLES)
-        if unknown:
-            raise ApiError(400, "unknown_role", f"unknown role(s): {', '.join(sorted(unknown))}")
-        changes.append((principal, roles))
+            raise ApiError(400, exc.code, exc.message) from exc
+        changes.append((principal, sorted(roles)))
     return changes
 
 

@@ -87,8 +87,12 @@ class EditRefused(ValueError):
         self.errors = errors
 
 
-def edit(obj: Content, appstruct: dict, actor: str | None) -> list[str]:
-    """Apply changed fields; returns the names that changed.
+def edit(
+    obj: Content, appstruct: dict, actor: str | None, action: str = "edited", **details
+) -> list[str]:
+    """Apply changed fields; returns the names that changed. The history entry (``action``,
+    with ``details``) keeps every changed field's previous value, so each version can be
+    shown, compared and reverted to (``versions``); a revert goes to the audit log too.
 
     A content class may define `refuse_edit(values) -> {field: message}` to veto
     changes that depend on its state; nothing is changed then."""
@@ -105,28 +109,18 @@ def edit(obj: Content, appstruct: dict, actor: str | None) -> list[str]:
         if key == "file" and value is None:
             continue  # no new upload: keep the current file
         if getattr(obj, key, None) != value:
-            if key in ct.versioned:
-                previous[key] = getattr(obj, key, "")
+            previous[key] = getattr(obj, key, None)
             setattr(obj, key, value)
             changed.append(key)
     if changed:
         obj.modified = utcnow()
-        obj.record("edited", actor, fields=changed, previous=previous)
-        find_root(obj).catalog.index(obj)
+        obj.record(action, actor, fields=changed, previous=previous, **details)
+        root = find_root(obj)
+        root.catalog.index(obj)
+        if action != "edited":
+            path = _path(obj.__parent__, obj.__name__) if obj.__parent__ is not None else "/"
+            root.audit.add(action, actor, path=path, fields=changed, **details)
     return changed
-
-
-def values_at(obj: Content, version: int) -> dict:
-    """The versioned fields as they were right after history entry ``version``: the current
-    values, with each later edit's recorded previous values put back, newest first."""
-    ct = get_type(obj.type_name)
-    values = {name: getattr(obj, name, "") for name in ct.versioned}
-    for entry in reversed(list(obj.history)[version + 1 :]):
-        if entry.get("action") == "edited":
-            for name, value in (entry.get("previous") or {}).items():
-                if name in values:
-                    values[name] = value
-    return values
 
 
 def delete(obj: Content, actor: str | None) -> None:

@@ -23,8 +23,6 @@ class ContentType:
     workflow: str | None = "simple_publication"
     # Fields that hold sanitised rich text (HTML).
     rich_text: tuple[str, ...] = ()
-    # Fields whose previous values are kept in the history (Page texts).
-    versioned: tuple[str, ...] = ()
     # Fields shown read-only: set by the system, never by forms or the API.
     readonly: tuple[str, ...] = field(default=())
     view_template: str = "congress_site:templates/content/view.pt"

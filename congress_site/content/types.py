@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from html.parser import HTMLParser
 
 import colander
 import deform
@@ -54,15 +55,43 @@ def base_schema() -> colander.Schema:
     return schema
 
 
+class _Images(HTMLParser):
+    """The ``alt`` of every image in a piece of HTML (None when it has none)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.alts: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+
+
+def images_have_alt(node, value) -> None:
+    """Every image in rich text needs its alternative text (for those who cannot see it):
+    forms and the JSON API refuse one without it, whatever editor wrote the HTML."""
+    images = _Images()
+    images.feed(value or "")
+    images.close()
+    if any(not (alt or "").strip() for alt in images.alts):
+        raise colander.Invalid(
+            node,
+            _("Every image needs a text alternative: describe what it shows for those who "
+              "cannot see it."),
+        )  # fmt: skip
+
+
 def rich_text_node(name="text", title=None) -> colander.SchemaNode:
     return colander.SchemaNode(
         colander.String(),
         name=name,
         title=title or _("Text"),
         missing="",
-        validator=colander.Length(max=MAX_TEXT),
+        validator=colander.All(colander.Length(max=MAX_TEXT), images_have_alt),
         widget=deform.widget.TextAreaWidget(rows=12, css_class="richtext"),
-        description=_("HTML is allowed; scripts and unsafe markup are removed."),
+        description=_(
+            "Every image needs its alternative text. Scripts and unsafe markup are removed."
+        ),
     )
 
 
@@ -175,7 +204,6 @@ class Folder(Container):
     title=_("Page"),
     schema=page_schema,
     rich_text=("text",),
-    versioned=("text",),
 )
 class Page(Item):
     text = ""
@@ -187,7 +215,6 @@ class Page(Item):
     title=_("News item"),
     schema=news_schema,
     rich_text=("text",),
-    versioned=("text",),
 )
 class NewsItem(Item):
     text = ""

@@ -181,7 +181,7 @@ def cmd_demo(db, args):
             secret_file.write_text(password + "\n")
             secret_file.chmod(0o600)
         populate_demo(site)
-        for name in ("congress_site.congress.demo", "congress_site.ledger.demo"):
+        for name in ("congress_site.congress.demo", "congress_site.ledger.web.demo"):
             if importlib.util.find_spec(name) is not None:
                 importlib.import_module(name).populate(site)
     password = secret_file.read_text().strip() if secret_file.exists() else "(unknown)"

@@ -136,7 +136,7 @@ class AccountView(BaseView):
     @property
     def statement(self) -> str | None:
         """The statement of the person's member organisation, when they may read it."""
-        from ..ledger import store
+        from ..ledger.web import store
 
         folder = store.get_folder(self.request.site)
         member_id = self.person.member if self.person is not None else None
@@ -183,7 +183,7 @@ def send_password_link(request, person, token) -> None:
         log.warning("password link for %s (mail is not configured): %s", person.login,
                     message.body.split("\n\n")[2].split("\n")[-1])  # fmt: skip
         return
-    from ..ledger.alert_mail import bind_mailer
+    from ..ledger.web.alert_mail import bind_mailer
 
     bind_mailer(mailer, request.tm).send(message)
     log.info("password link for %s mailed to %s", person.login, person.email)

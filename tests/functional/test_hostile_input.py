@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from congress_site.ledger import store
+from congress_site.ledger.web import store
 from tests.conftest import ADMIN_PASSWORD, api_token, bearer, browser_login
 
 SESSION = "/tc/paris"
@@ -95,7 +95,7 @@ def test_history_version_of_a_workflow_entry_is_a_bad_request(app, setup, no_err
     app.patch_json(page, {"text": "<p>second</p>"}, headers=setup, status=204)
     app.post_json(f"{page}/@workflow/publish", {}, headers=setup)
     # created (0), edited (1), published (2)
-    assert "Text before this change" in app.get(f"{page}/@@history?version=1").text
+    assert "<ins>second</ins>" in app.get(f"{page}/@@history?version=1").text  # the change
     for version in ("0", "2"):
         app.get(f"{page}/@@history?version={version}", status=400)
     res = app.get(f"{page}/@@history?version=2", headers={"Accept": "application/json"}, status=400)

@@ -17,10 +17,10 @@ from webtest import TestApp
 from ZODB.POSException import ConflictError
 
 from congress_site import main
-from congress_site.ledger import store
-from congress_site.ledger.alert_mail import command_alert_sender
 from congress_site.ledger.alerts import coordinators, notify_new_alerts
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
+from congress_site.ledger.web.alert_mail import command_alert_sender
 from congress_site.scripts.db import open_db
 from congress_site.scripts.main import main as cli
 from congress_site.site import site_from_zodb_root

@@ -79,3 +79,37 @@ def test_currency_cannot_change_once_payments_are_recorded(app):
     page = form.submit("submit", status=409)
     assert "The currency cannot change" in page.text
     assert app.get("/members/alpha", headers=admin).json["currency"] == "EUR"
+
+
+def test_french_coordinator_types_decimal_commas(app):
+    """ "40,00" is forty euros in French; the JSON API keeps dot decimals."""
+    admin = make_member(app)
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    page = app.get("/members/alpha/@@payments", headers={"Accept-Language": "fr"})
+    assert 'placeholder="30,00"' in page.text
+    form = page.forms["payment-form"]
+    form["date"] = "2026-11-05"
+    form["amount"] = "40,00"
+    form["cad_received"] = "1 234,50"
+    form.submit(headers={"Accept-Language": "fr"}, status=302)
+    statement = app.get("/members/alpha/@statement?from=2026-11&to=2026-11", headers=admin).json
+    assert statement["total_paid"] == "40.00"
+    assert statement["total_cad_received"] == "1234.50"
+
+
+def test_a_bad_amount_is_told_in_one_plain_sentence_of_the_users_language(app):
+    admin = make_member(app)
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    headers = {"Accept-Language": "fr"}
+    form = app.get("/members/alpha/@@payments", headers=headers).forms["payment-form"]
+    form["amount"] = "quarante"
+    form["cad_received"] = "44,40"
+    res = form.submit(headers=headers, status=400)
+    alert = res.html.select_one("#form-error p")
+    assert alert.get_text(" ", strip=True) == (
+        "Montant: Écrivez un montant comme 15,00, avec au plus deux décimales, non négatif."
+    )
+    assert res.html.select_one("#pay-amount")["aria-invalid"] == "true"
+    assert res.html.select_one("#pay-amount")["value"] == "quarante"
+    statement = app.get("/members/alpha/@statement?from=2026-11&to=2026-11", headers=admin).json
+    assert statement["total_paid"] == "0.00"

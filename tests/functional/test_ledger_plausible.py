@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from congress_site.ledger import store
+from congress_site.ledger.web import store
 from tests.conftest import ADMIN_PASSWORD, api_token, bearer
 
 

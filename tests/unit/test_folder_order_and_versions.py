@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from congress_site.content import versions
 from congress_site.content.base import NameError_
-from congress_site.content.operations import create, edit, move, values_at
+from congress_site.content.operations import create, edit, move
 from congress_site.site import new_site
 
 
@@ -66,15 +67,11 @@ def test_rename_keeps_the_place_and_a_move_goes_last(folder):
     assert names(other) == ["z", "a"]
 
 
-def test_values_at_gives_the_text_of_each_version():
+def test_each_version_has_the_fields_it_left():
     site = new_site()
     page = create(site, "Page", {"title": "P", "text": "<p>1</p>"}, "ana", name="p")
     edit(page, {"text": "<p>2</p>"}, "ana")
     edit(page, {"title": "P2"}, "ana")  # not a text change
     edit(page, {"text": "<p>3</p>"}, "ana")
-    assert [values_at(page, v)["text"] for v in range(4)] == [
-        "<p>1</p>",
-        "<p>2</p>",
-        "<p>2</p>",
-        "<p>3</p>",
-    ]
+    found = [(v.values["title"], v.values["text"]) for v in versions.versions(page)]
+    assert found == [("P", "<p>1</p>"), ("P", "<p>2</p>"), ("P2", "<p>2</p>"), ("P2", "<p>3</p>")]

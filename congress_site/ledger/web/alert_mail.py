@@ -25,10 +25,11 @@ from pyramid_mailer import mailer_factory_from_settings
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.message import Message
 
-from ..i18n import LANGUAGES, LOCALE_DIR
-from ..urls import external_url
-from . import display, store
-from .alerts import Alert, coordinators, notify_new_alerts
+from ...i18n import LANGUAGES, LOCALE_DIR
+from ...urls import external_url
+from .. import display
+from ..alerts import Alert, coordinators, notify_new_alerts
+from . import store
 from .i18n import _
 
 log = logging.getLogger(__name__)

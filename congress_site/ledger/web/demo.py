@@ -11,11 +11,11 @@ import datetime
 import random
 import secrets
 
-from ..clock import today
-from ..content import operations
+from ...clock import today
+from ...content import operations
+from ..models import CONTACT_ROLE, MEMBER_ROLE, SYSADMIN_ROLE
+from ..months import Month
 from . import store
-from .models import CONTACT_ROLE, MEMBER_ROLE, SYSADMIN_ROLE
-from .months import Month
 
 MEMBERS = (
     # id, name, currency, shares, amount per share, contact login, contact name
@@ -130,6 +130,6 @@ def populate(site, months: int = 6, closed: int = 4, seed: int = 4) -> dict[str,
 
 
 def _cad(eur_cents: int) -> str:
-    from .money import Money
+    from ..money import Money
 
     return Money(eur_cents * 148 // 100, "CAD").format()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..clock import today
-from .closing import MonthSummary, item_usage_totals
-from .models import LedgerFolder
-from .money import BASE_CURRENCY, Money
-from .months import Month, month_range
+from ...clock import today
+from ..closing import MonthSummary, item_usage_totals
+from ..models import LedgerFolder
+from ..money import BASE_CURRENCY, Money
+from ..months import Month, month_range
 from .store import ClosedMonths, summaries
 
 

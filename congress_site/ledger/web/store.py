@@ -13,21 +13,21 @@ import datetime
 import secrets
 from collections.abc import Iterable
 
-from ..clock import today, utcnow
-from .closing import ClosedMonth, MonthSummary, close_month, summarize_month
-from .entries import Payment, Reversal, check_new_entry, ensure_open, parse_date, reverse
-from .errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
-from .models import ClosedRecord, LedgerFolder, Member
-from .money import BASE_CURRENCY, Money, get_currency, parse_money
-from .months import Month, month_range, plausible_window, require_plausible
-from .statement import Statement, statement
-from .subscriptions import (
+from ...clock import today, utcnow
+from ..closing import ClosedMonth, MonthSummary, close_month, summarize_month
+from ..entries import Payment, Reversal, check_new_entry, ensure_open, parse_date, reverse
+from ..errors import InvalidAmount, InvalidEntry, InvalidMinutes, InvalidMonth, MonthClosed
+from ..models import ClosedRecord, LedgerFolder, Member
+from ..money import BASE_CURRENCY, Money, get_currency, parse_money
+from ..months import Month, month_range, plausible_window, require_plausible
+from ..statement import Statement, statement
+from ..subscriptions import (
     Subscription,
     SubscriptionHistory,
     check_history_change,
     check_plausible_lines,
 )
-from .timecredit import (
+from ..timecredit import (
     CATEGORIES,
     ITEM_STATUSES,
     MAINTENANCE,
@@ -55,7 +55,7 @@ def get_folder(site, create: bool = False) -> LedgerFolder | None:
         return folder
     if folder is not None or not create:
         return None
-    from ..content import operations
+    from ...content import operations
 
     return operations.create(
         site, "Members", {"title": "Members", "description": ""}, None, name=FOLDER_NAME
@@ -522,18 +522,31 @@ def summaries(
     return out
 
 
-def default_period(member: Member | None = None) -> tuple[Month, Month]:
+def first_month_with_data(folder: LedgerFolder) -> Month | None:
+    """The earliest month with hours bought, a close or logged time (key lookups only)."""
+    keys = [tree.minKey() for tree in (folder.credits, folder.closed) if len(tree)]
+    if len(folder.time_entries):
+        keys.append(folder.time_entries.minKey()[:7])  # ids start with the ISO date
+    return Month.parse(min(keys)) if keys else None
+
+
+def default_period(where: Member | LedgerFolder | None = None) -> tuple[Month, Month]:
+    """The last twelve months, starting later when the data does: a member's first
+    subscription month, or the ledger's first month with data (the report)."""
     last = Month.of(today())
     first = last - 11
-    if member is not None:
-        start = member.subscription_history.first_month()
-        if start is not None and first < start <= last:
-            first = start
+    start = None
+    if isinstance(where, Member):
+        start = where.subscription_history.first_month()
+    elif isinstance(where, LedgerFolder):
+        start = first_month_with_data(where)
+    if start is not None and first < start <= last:
+        first = start
     return first, last
 
 
-def parse_period(params, member: Member | None = None) -> tuple[Month, Month]:
-    first, last = default_period(member)
+def parse_period(params, where: Member | LedgerFolder | None = None) -> tuple[Month, Month]:
+    first, last = default_period(where)
     if params.get("from"):
         first = Month.parse(params.get("from"), "from")
     if params.get("to"):

@@ -6,7 +6,8 @@ Member (``/members/<id>``):
   POST @reversals     {reverses, date, reason}                                     coordinators
   PUT  @subscriptions {subscriptions: [{from, shares, amount_per_share, until?}]}   coordinators
 Members folder (``/members``):
-  GET  @report?from&to                      transparency report (members, sysadmin, coordinators)
+  GET  @report?from&to                      transparency report (members, sysadmin, coordinators);
+                                            by default from the first month with data
   GET/POST @interventions                   {minutes, category, description, item_id?, date?}
   POST @intervention-reversals              {reverses, date?, reason}      sysadmin, coordinators
   GET  @credit, PUT @credit/<YYYY-MM>       {hours, hourly_rate, development_hours?, rates?,
@@ -23,16 +24,15 @@ from __future__ import annotations
 
 from pyramid.view import view_config
 
-from ..api.content import json_body
-from ..api.errors import ApiError
-from ..security.roles import VIEW
-from . import store
+from ...api.content import json_body
+from ...api.errors import ApiError
+from ...security.roles import VIEW
+from ..closing import verify_chain
+from ..errors import LedgerError
+from ..models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
+from ..months import Month
+from . import api_error, store
 from .alert_mail import alert_after_logging
-from .closing import verify_chain
-from .errors import LedgerError
-from .models import LOG_TIME, MANAGE_LEDGER, LedgerFolder, Member
-from .months import Month
-from .web import api_error
 
 
 def _actor(request) -> str:
@@ -143,7 +143,7 @@ def put_subscriptions(context, request):
 def report_json(context, request):
     from .report import build_report
 
-    first, last = _run(store.parse_period, request.params)
+    first, last = _run(store.parse_period, request.params, context)
     report = _run(build_report, context, first, last)
     data = report.to_json_dict()
     if not request.has_permission(MANAGE_LEDGER, context):
@@ -216,7 +216,7 @@ def add_intervention_reversal(context, request):
 
 def _rate_text(rate) -> str:
     """CAD value of one unit of the currency, as a decimal string (display only)."""
-    from .money import Money
+    from ..money import Money
 
     return Money(rate.cad_cents * 100 // rate.per_cents, "CAD").format()
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from pyramid.paster import get_appsettings
 
-from ..members.file import MembersFileError, parse_members_yaml
-from ..scripts.db import site_transaction
+from ...members.file import MembersFileError, parse_members_yaml
+from ...scripts.db import site_transaction
+from ..alerts import notify_new_alerts
+from ..errors import LedgerError
+from ..models import CONTACT_ROLE, MEMBER_ROLE
+from ..timecredit import CATEGORIES
 from . import store
 from .alert_mail import command_alert_sender
-from .alerts import notify_new_alerts
-from .errors import LedgerError
-from .models import CONTACT_ROLE, MEMBER_ROLE
-from .timecredit import CATEGORIES
 
 ACTOR = "import-members"
 
@@ -54,7 +54,7 @@ def _default_login() -> str:
 
 
 def cmd_log_time(db, args):
-    from ..scripts.main import CommandError
+    from ...scripts.main import CommandError
 
     by = (args.by or _default_login()).strip().lower()
     out: list[str] = []  # printed once the transaction has committed
@@ -94,7 +94,7 @@ def cmd_log_time(db, args):
 
 
 def cmd_import_members(db, args):
-    from ..scripts.main import CommandError
+    from ...scripts.main import CommandError
 
     path = Path(args.file)
     try:
@@ -130,7 +130,7 @@ def import_members(
     they get a site record without a password of its own and log in with their one
     directory password. Without one, they get a local account with a random password,
     printed once."""
-    from ..content import operations
+    from ...content import operations
 
     counts = {"created": 0, "updated": 0, "unchanged": 0, "users": 0}
     folder = store.get_folder(site, create=True)
@@ -187,7 +187,7 @@ def import_members(
 
 
 def _sync_contacts(site, member, record, report, counts, directory=False) -> list[str]:
-    from ..content import operations
+    from ...content import operations
 
     changes = []
     contacts = [p for p in record.persons if p.contact]
