@@ -4,6 +4,7 @@ and call content.operations, workflow and security functions."""
 from __future__ import annotations
 
 import deform
+from pyramid.static import QueryStringConstantCacheBuster
 from pyramid.threadlocal import get_current_request
 
 from ..plain import json_wanted
@@ -42,6 +43,12 @@ def includeme(config):
     config.include(".account")
     config.add_static_view("static", "congress_site:static", cache_max_age=3600)
     config.add_static_view("deform_static", "deform:static", cache_max_age=3600)
+    # A deployment names its release: static URLs then change with it, so a front proxy
+    # may keep static files for a long time.
+    version = config.registry.settings.get("static.version")
+    if version:
+        for spec in ("congress_site:static/", "deform:static/"):
+            config.add_cache_buster(spec, QueryStringConstantCacheBuster(version))
     deform.Form.set_zpt_renderer(
         deform.Form.default_renderer.loader.search_path, translator=_deform_translator
     )
