@@ -11,7 +11,9 @@ configure services from, so Ansible and the site can never disagree on a rule.
         "persons": [...], "organisations": [...], "groups": {...},
         "lists": [...], "wikis": [...], "mail_domains": [...]}
 
-``konbit_size`` reads a size the same way (``"5 GB" | konbit_size`` -> 5368709120).
+``konbit_size`` reads a size with the members file's rule, for role settings:
+
+    "10 GB" | konbit_size -> 10737418240 ("unlimited" -> 0, "lots" -> None)
 """
 
 from __future__ import annotations
@@ -59,12 +61,10 @@ def konbit_model(members, lists=None, wikis=None, mail_domains=None, list_domain
 
 
 def konbit_size(value):
-    """Bytes of a size written as in the members file (``"5 GB"``; ``"unlimited"`` is 0),
-    so a role's own sizes (e.g. ``mail_default_quota``) follow the file's one rule."""
-    size = parse_size(_plain(value))
-    if size is None:
-        raise ValueError(f'{value!r} is not a size such as "10 GB" (or "unlimited")')
-    return size
+    """Bytes of a size written as in the members file ("5 GB"; 0 for "unlimited"),
+    None when it is not one: role settings such as nextcloud_default_quota follow the
+    members file's rule."""
+    return parse_size(_plain(value))
 
 
 class FilterModule:
