@@ -304,6 +304,22 @@ def test_sizes(text, size):
     assert rules.parse_size(text) == size
 
 
+def test_roles_read_their_own_sizes_with_the_same_rule():
+    """A role's own sizes (mail_default_quota) go through the Ansible filter konbit_size,
+    which is this rule: a size the members file accepts, the roles accept."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "konbit_filter", ROOT / "plugins/filter/konbit.py"
+    )
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    konbit_size = plugin.FilterModule().filters()["konbit_size"]
+    assert konbit_size("5 GB") == rules.parse_size("5 GB") == 5 * 1024**3
+    assert konbit_size("unlimited") == 0
+    assert konbit_size("lots") is None
+
+
 def test_mail_rules():
     doc = data()
     marie = doc["konbit_members"][0]["persons"][0]
