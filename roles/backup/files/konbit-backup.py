@@ -60,7 +60,12 @@ def repository(conf, name):
 
 def borg(conf, *args, stdout=subprocess.PIPE, check=True, cwd=None):
     result = subprocess.run(
-        ["borg", *args], env=borg_env(conf), stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd
+        ["borg", *args],
+        env=borg_env(conf),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
     )
     # borg: 0 success, 1 warning (e.g. a path not in the archive), 2+ error.
     if check and result.returncode >= 2:
@@ -85,9 +90,11 @@ def latest_archive(conf, repo, name):
 
 
 def cmd_list(conf, args):
-    repos = [repository(conf, args.repository)] if args.repository else [
-        r["url"] for r in conf["repositories"]
-    ]
+    repos = (
+        [repository(conf, args.repository)]
+        if args.repository
+        else [r["url"] for r in conf["repositories"]]
+    )
     for repo in repos:
         print(f"== {repo}")
         print(borg(conf, "list", repo).stdout, end="")
@@ -107,8 +114,11 @@ def systemctl(action, units):
 
 def database_exists(name):
     out = subprocess.run(
-        ["psql", "-U", "postgres", "-Atc", "SELECT 1 FROM pg_database WHERE datname = $$%s$$" % name],
-        capture_output=True, text=True, check=True,
+        ["psql", "-U", "postgres", "-At", "-v", f"name={name}"],
+        input="SELECT 1 FROM pg_database WHERE datname = :'name';\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip() == "1"
 
@@ -123,9 +133,12 @@ def restore_database(conf, repo, archive, name):
     print(f"restoring database {name} from {archive}")
     extract = subprocess.Popen(
         ["borg", "extract", "--stdout", f"{repo}::{archive}", DUMPS + name],
-        env=borg_env(conf), stdout=subprocess.PIPE,
+        env=borg_env(conf),
+        stdout=subprocess.PIPE,
     )
-    load = subprocess.run(["pg_restore", "-U", "postgres", "--no-password", *target], stdin=extract.stdout)
+    load = subprocess.run(
+        ["pg_restore", "-U", "postgres", "--no-password", *target], stdin=extract.stdout
+    )
     extract.stdout.close()
     if extract.wait() != 0 or load.returncode != 0:
         raise Failure(f"restoring database {name} from {archive} failed")
@@ -133,7 +146,8 @@ def restore_database(conf, repo, archive, name):
 
 def archive_databases(conf, repo, archive):
     out = borg(conf, "list", "--short", f"{repo}::{archive}", DUMPS.rstrip("/"))
-    return sorted(line[len(DUMPS):] for line in out.stdout.splitlines() if line.startswith(DUMPS) and "/" not in line[len(DUMPS):])
+    names = (line[len(DUMPS) :] for line in out.stdout.splitlines() if line.startswith(DUMPS))
+    return sorted(name for name in names if name and "/" not in name)
 
 
 def cmd_restore(conf, args):
@@ -152,13 +166,22 @@ def cmd_restore(conf, args):
         target = pathlib.Path(args.target)
         target.mkdir(parents=True, exist_ok=True)
         print(f"extracting {archive} from {repo} into {target}")
-        borg(conf, "extract", f"{repo}::{archive}", *(members if args.path else []), stdout=None, cwd=target)
+        borg(
+            conf,
+            "extract",
+            f"{repo}::{archive}",
+            *(members if args.path else []),
+            stdout=None,
+            cwd=target,
+        )
         return
     databases = archive_databases(conf, repo, archive) if src["databases"] else []
     if args.database:
         missing = set(args.database) - set(databases)
         if missing:
-            raise Failure(f"archive {archive} has no dump of {sorted(missing)} (it has {databases})")
+            raise Failure(
+                f"archive {archive} has no dump of {sorted(missing)} (it has {databases})"
+            )
         databases = args.database
     whole = not args.path and not args.database
     systemctl("stop", src["stop"])
@@ -180,13 +203,17 @@ def cmd_restore(conf, args):
 
 
 def cmd_check(conf, args):
-    repos = [repository(conf, args.repository)] if args.repository else [
-        r["url"] for r in conf["repositories"]
-    ]
+    repos = (
+        [repository(conf, args.repository)]
+        if args.repository
+        else [r["url"] for r in conf["repositories"]]
+    )
     failed = []
     for repo in repos:
         print(f"checking {repo}" + (" (every chunk)" if args.verify_data else ""), flush=True)
-        result = borg(conf, "check", *(["--verify-data"] if args.verify_data else []), repo, check=False)
+        result = borg(
+            conf, "check", *(["--verify-data"] if args.verify_data else []), repo, check=False
+        )
         if result.returncode != 0:
             print(result.stderr, end="")
             failed.append(repo)
@@ -202,7 +229,11 @@ def cmd_stale(conf, args):
     age = datetime.datetime.now().timestamp() - reference.stat().st_mtime
     hours = int(conf["stale_hours"])
     if age > hours * 3600:
-        what = "the last good backup" if stamp.exists() else "no good backup since installation; installed"
+        what = (
+            "the last good backup"
+            if stamp.exists()
+            else "no good backup since installation; installed"
+        )
         raise Failure(f"backups are stale: {what} {age / 3600:.1f} hours ago (limit {hours} h)")
     print(f"last good backup {age / 3600:.1f} hours ago")
 
@@ -211,11 +242,12 @@ def cmd_alert(conf, args):
     host = socket.getfqdn()
     journal = subprocess.run(
         ["journalctl", "-u", args.unit, "-n", "40", "--no-pager", "-o", "short-iso"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     ).stdout
     subject = f"[{host}] backup problem: {args.unit} failed"
     body = f"{args.unit} failed on {host}.\n\nIts last lines:\n\n{journal}"
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     with ALERT_LOG.open("a") as log:
         log.write(f"{now} {subject}\n")
     os.chmod(ALERT_LOG, 0o600)
@@ -225,7 +257,8 @@ def cmd_alert(conf, args):
         message = f"To: {conf['alert_email']}\nSubject: {subject}\n\n{body}"
         subprocess.run([sendmail, "-t"], input=message, text=True, check=True)
     elif conf["alert_email"]:
-        print(f"no sendmail on this server: the alert for {conf['alert_email']} is only logged", file=sys.stderr)
+        note = f"no sendmail on this server: the alert for {conf['alert_email']} is only logged"
+        print(note, file=sys.stderr)
 
 
 def cmd_partner_rollback(conf, args):
@@ -234,7 +267,9 @@ def cmd_partner_rollback(conf, args):
     repository as it was at N."""
     repo = pathlib.Path(args.repository)
     transactions = (repo / "transactions").read_text().splitlines()
-    ids = [int(line.split()[1].rstrip(",")) for line in transactions if line.startswith("transaction ")]
+    ids = [
+        int(line.split()[1].rstrip(",")) for line in transactions if line.startswith("transaction ")
+    ]
     if args.to not in ids:
         raise Failure(f"transaction {args.to} is not in {repo / 'transactions'}: {ids}")
     removed = 0
@@ -246,8 +281,10 @@ def cmd_partner_rollback(conf, args):
         for path in repo.glob(pattern):
             if path.suffix.lstrip(".").isdigit() and int(path.suffix.lstrip(".")) > args.to:
                 path.unlink()
-    print(f"{repo}: back at transaction {args.to} ({removed} newer segments removed); "
-          "the client must now run: konbit-backup forget-manifest URL")
+    print(
+        f"{repo}: back at transaction {args.to} ({removed} newer segments removed); "
+        "the client must now run: konbit-backup forget-manifest URL"
+    )
 
 
 def cmd_forget_manifest(conf, args):
@@ -267,8 +304,11 @@ def cmd_forget_manifest(conf, args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="konbit-backup", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="konbit-backup",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("list")
     p.add_argument("--repository")
@@ -292,8 +332,12 @@ def main(argv=None):
     p.add_argument("repository")
     args = parser.parse_args(argv)
     handlers = {
-        "list": cmd_list, "restore": cmd_restore, "check": cmd_check, "stale": cmd_stale,
-        "alert": cmd_alert, "partner-rollback": cmd_partner_rollback,
+        "list": cmd_list,
+        "restore": cmd_restore,
+        "check": cmd_check,
+        "stale": cmd_stale,
+        "alert": cmd_alert,
+        "partner-rollback": cmd_partner_rollback,
         "forget-manifest": cmd_forget_manifest,
     }
     try:
