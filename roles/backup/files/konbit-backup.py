@@ -5,6 +5,7 @@
   konbit-backup restore SOURCE [--archive A] [--repository NAME] [--path P]... [--database D]...
                         [--target DIR]
   konbit-backup check [--verify-data] [--repository NAME|URL]
+  konbit-backup drill [--repository NAME|URL] [--scratch DIR]
   konbit-backup stale
   konbit-backup alert UNIT
   konbit-backup partner-rollback REPOSITORY_DIR --to TRANSACTION     (on the partner)
@@ -24,6 +25,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 
 SETTINGS = pathlib.Path("/etc/konbit-backup/settings.json")
 ALERT_LOG = pathlib.Path("/var/log/konbit-backup-alerts.log")
@@ -202,6 +204,70 @@ def cmd_restore(conf, args):
     print(f"restored {src['name']} from {archive}")
 
 
+def cmd_drill(conf, args):
+    """Restore the latest archive of every source into a scratch directory, and every
+    database dump in it into a scratch database; the server's data is not touched."""
+    repo = repository(conf, args.repository)
+    scratch = pathlib.Path(args.scratch)
+    shutil.rmtree(scratch, ignore_errors=True)
+    failed = []
+    names = sorted(p.stem for p in pathlib.Path(conf["sources_dir"]).glob("*.json"))
+    for name in names:
+        try:
+            archive = latest_archive(conf, repo, name)
+        except Failure as error:
+            failed.append(f"{name}: {error}")
+            continue
+        target = scratch / name
+        target.mkdir(parents=True)
+        start = time.monotonic()
+        result = borg(conf, "extract", f"{repo}::{archive}", check=False, cwd=target)
+        if result.returncode != 0:
+            last = result.stderr.strip().splitlines()[-1:] or [""]
+            failed.append(
+                f"{name}: archive {archive}: extract failed ({result.returncode}) {last[0]}"
+            )
+            continue
+        files = [p for p in target.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        loaded = []
+        for dump in sorted((target / DUMPS).glob("*")) if (target / DUMPS).is_dir() else []:
+            if not drill_load(dump):
+                failed.append(f"{name}: archive {archive}: the dump of {dump.name} does not load")
+            else:
+                loaded.append(dump.name)
+        seconds = time.monotonic() - start
+        dumps = f"; databases loaded: {', '.join(loaded)}" if loaded else ""
+        print(
+            f"{name}: {archive}: {len(files)} files, {size / 1e6:.1f} MB in {seconds:.1f} s{dumps}"
+        )
+    shutil.rmtree(scratch, ignore_errors=True)
+    if failed:
+        raise Failure("restore drill FAILED in " + repo + ":\n  " + "\n  ".join(failed))
+    print(f"restore drill passed: {len(names)} sources from {repo}")
+
+
+def drill_load(dump):
+    """Load a pg_dump -Fc into a scratch database, then drop it."""
+    psql = ["psql", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
+    quiet = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+    subprocess.run([*psql, "DROP DATABASE IF EXISTS konbit_drill"], check=True, env=quiet)
+    subprocess.run([*psql, "CREATE DATABASE konbit_drill"], check=True)
+    try:
+        load = [
+            "pg_restore",
+            "-U",
+            "postgres",
+            "--no-owner",
+            "--exit-on-error",
+            "-d",
+            "konbit_drill",
+        ]
+        return subprocess.run([*load, str(dump)]).returncode == 0
+    finally:
+        subprocess.run([*psql, "DROP DATABASE konbit_drill"], check=True)
+
+
 def cmd_check(conf, args):
     repos = (
         [repository(conf, args.repository)]
@@ -322,6 +388,9 @@ def main(argv=None):
     p = sub.add_parser("check")
     p.add_argument("--verify-data", action="store_true")
     p.add_argument("--repository")
+    p = sub.add_parser("drill")
+    p.add_argument("--repository")
+    p.add_argument("--scratch", default="/var/tmp/konbit-restore-drill")
     sub.add_parser("stale")
     p = sub.add_parser("alert")
     p.add_argument("unit")
@@ -335,6 +404,7 @@ def main(argv=None):
         "list": cmd_list,
         "restore": cmd_restore,
         "check": cmd_check,
+        "drill": cmd_drill,
         "stale": cmd_stale,
         "alert": cmd_alert,
         "partner-rollback": cmd_partner_rollback,
