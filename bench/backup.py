@@ -1,5 +1,6 @@
 """Backup figures of a converged konbit: time and size of a first and a second
-(incremental) backup, of a scratch restore of every source and of a full in-place restore.
+(incremental) backup, of a scratch restore of every source, of the restore drill and of a
+full in-place restore.
 
 Runs on the server (as root), or through `docker exec` into a Molecule container:
 
@@ -102,6 +103,10 @@ def main():
     )
     run("rm", "-rf", "/var/tmp/bench-restore")
     print(f"scratch restore of every source (latest archives, local repository): {scratch:.1f} s")
+
+    for repo in repositories(run):
+        seconds = timed(run, "konbit-backup", "drill", "--repository", repo["name"])
+        print(f"restore drill from the {repo['name']} repository: {seconds:.1f} s")
 
     in_place = [name for name in names if name != "system"]
     full = sum(timed(run, "konbit-backup", "restore", name) for name in in_place)
