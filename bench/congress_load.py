@@ -14,6 +14,15 @@ own CPU use is printed too, and so is the CPU time the hypervisor gave to other 
 meanwhile: on a virtual machine, runs with several seconds stolen are markedly slower.
 
     .venv/bin/python bench/congress_load.py [--duration 15] [--groups 200] [--venues 40]
+
+With ``--url`` it drives a deployed site instead (e.g. through nginx, on the server itself):
+it creates a new congress and session there as the coordinator whose password is read from
+``--password-file``, and checks the storage read-only (``--data-fs``, a FileStorage file
+alone or behind ZEO) when it is given; ``--server-pids`` names the processes whose CPU to
+count (the waitress workers, ZEO, nginx).
+
+    congress_load.py --url https://konbit.example.org --login coordinator \
+        --password-file F --data-fs /var/lib/congress-site/Data.fs --server-pids 12,34
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import resource
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -82,7 +92,17 @@ class Client:
     def request(self, method, url, json_body=None, headers=None, timeout=None):
         parts = urlsplit(url)
         if self._conn is None or self._netloc != parts.netloc:
-            self._conn = http.client.HTTPConnection(parts.netloc, timeout=timeout or self.timeout)
+            if parts.scheme == "https":
+                # A bench on the server itself: its certificate may be self-signed.
+                self._conn = http.client.HTTPSConnection(
+                    parts.netloc,
+                    timeout=timeout or self.timeout,
+                    context=ssl._create_unverified_context(),
+                )
+            else:
+                self._conn = http.client.HTTPConnection(
+                    parts.netloc, timeout=timeout or self.timeout
+                )
             self._netloc = parts.netloc
         body = None
         sent = dict(headers or {})
@@ -133,7 +153,10 @@ def seed(directory: str) -> str:
         with db.transaction() as conn:
             site = site_from_zodb_root(conn.root())
             site.users.add_user("admin", password, "Admin", "admin@example.org", ["Manager"])
-            operations.create(site, "Congress", {"title": "Bench congress"}, "admin", name="tc")
+            congress = operations.create(
+                site, "Congress", {"title": "Bench congress"}, "admin", name="tc"
+            )
+            congress.review_state = "published"  # anonymous displays may watch its sessions
             operations.create(site["tc"], "Session", {"title": "Bench session"}, "admin", name="s")
     finally:
         db.close()
@@ -245,6 +268,39 @@ class Servers:
         for path in Path(self.directory).glob("commits-*.json"):
             total.update(json.loads(path.read_text()))
         return total
+
+
+class DeployedSite:
+    """A site that runs already (``--url``): the bench makes its own congress session there."""
+
+    def __init__(self, base: str, login: str, password: str, data_fs: str | None, pids: str):
+        global SESSION
+        self.login, self.password, self.data_fs = login, password, data_fs
+        self.directory = None
+        self.pids = [int(p) for p in pids.split(",") if p]
+        token = Client().post(base + "/@login", json={"login": login, "password": password})
+        token.raise_for_status()
+        admin = {"Authorization": f"Bearer {token.json()['token']}", "Accept": "application/json"}
+        name = f"bench-{int(time.time())}"
+        Client().post(
+            base + "/", json={"@type": "Congress", "id": name, "title": name}, headers=admin
+        ).raise_for_status()
+        Client().post(
+            base + f"/{name}", json={"@type": "Session", "id": "s", "title": "Bench"}, headers=admin
+        ).raise_for_status()
+        SESSION = f"/{name}/s"
+
+    def failed(self) -> bool:
+        return False
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds_of(pid) for pid in self.pids)
+
+    def stop(self) -> None:
+        pass
+
+    def commit_counters(self) -> dict:
+        return {}
 
 
 def wait_for_port(port: int, child, seconds: float = 30) -> None:
@@ -456,7 +512,7 @@ def python_304(url, etag, seconds, threads=8):
 # Checking the storage --------------------------------------------------------------------------
 
 
-def check_storage(directory, accepted_versions):
+def check_storage(data_fs, accepted_versions, groups=None):
     import ZODB
     from ZODB.FileStorage import FileStorage
 
@@ -464,12 +520,13 @@ def check_storage(directory, accepted_versions):
     from congress_site.congress.engine import ProposalBoard
     from congress_site.site import ROOT_KEY
 
-    db = ZODB.DB(FileStorage(f"{directory}/Data.fs", read_only=True))
+    db = ZODB.DB(FileStorage(data_fs, read_only=True))
     try:
         actions = [
             action
             for r in db.storage.iterator()
             for action in (r.extension or {}).get("congress", [])
+            if groups is None or action["group"] in groups  # this session's, on a shared site
         ]
         replay = ProposalBoard(phase="collaboration")
         refused_in_replay = 0
@@ -487,7 +544,10 @@ def check_storage(directory, accepted_versions):
             except Exception:  # noqa: BLE001 - counted: a committed action must replay
                 refused_in_replay += 1
         conn = db.open()
-        board = conn.root()[ROOT_KEY]["tc"]["s"].proposals
+        session = conn.root()[ROOT_KEY]
+        for name in SESSION.strip("/").split("/"):
+            session = session[name]
+        board = session.proposals
 
         def state(b):
             return {
@@ -546,6 +606,11 @@ def main(argv=None) -> int:
         metavar="KEY=VALUE",
         help="an application setting for the server, e.g. congress.commit_delay_ms=3",
     )
+    parser.add_argument("--url", help="drive a deployed site, e.g. https://konbit.example.org")
+    parser.add_argument("--login", default="coordinator", help="with --url: a Manager's login")
+    parser.add_argument("--password-file", help="with --url: a file holding its password")
+    parser.add_argument("--data-fs", help="with --url: the site's Data.fs, checked read-only")
+    parser.add_argument("--server-pids", default="", help="with --url: PIDs whose CPU to count")
     parser.add_argument(
         "--serve",
         nargs=6,
@@ -558,6 +623,10 @@ def main(argv=None) -> int:
         serve(int(args.serve[0]), args.serve[1], int(args.serve[2]), *args.serve[3:])
         return 0
 
+    if args.url:
+        password = Path(args.password_file).read_text().strip()
+        site = DeployedSite(args.url, args.login, password, args.data_fs, args.server_pids)
+        return run(args, args.url.rstrip("/"), site)
     directory = tempfile.mkdtemp(prefix="congress-bench-")
     servers = Servers(directory, args.processes, args.server_threads, settings)
     try:
@@ -583,7 +652,10 @@ def run(args, base, servers: Servers) -> int:
     password = servers.password
     token = (
         Client()
-        .post(base + "/@login", json={"login": "admin", "password": password})
+        .post(
+            base + "/@login",
+            json={"login": getattr(servers, "login", "admin"), "password": password},
+        )
         .json()["token"]
     )
     admin = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
@@ -668,14 +740,24 @@ def run(args, base, servers: Servers) -> int:
 
     servers.stop()
     commits = servers.commit_counters()
-    storage = check_storage(servers.directory, shared.accepted_versions)
+    if servers.directory is not None:
+        storage = check_storage(f"{servers.directory}/Data.fs", shared.accepted_versions)
+    elif servers.data_fs:
+        storage = check_storage(servers.data_fs, shared.accepted_versions, {g for g, _ in groups})
+    else:
+        storage = None
 
     print(
         f"congress load: {args.groups} groups in {args.venues} venues, {args.displays} displays, "
         f"{args.duration:g} s, {args.scribe_threads} scribe threads, "
-        f"{args.processes} waitress process(es) × {args.server_threads} threads"
-        f"{' over ZEO' if args.processes > 1 else ''}, "
-        f"{os.cpu_count()} cores" + (f", settings {' '.join(args.setting)}" if args.setting else "")
+        + (
+            f"the site at {args.url}, "
+            if args.url
+            else f"{args.processes} waitress process(es) × {args.server_threads} threads"
+            f"{' over ZEO' if args.processes > 1 else ''}, "
+        )
+        + f"{os.cpu_count()} cores"
+        + (f", settings {' '.join(args.setting)}" if args.setting else "")
     )
     print(f"joins: {args.groups} in {join_time:.2f} s ({args.groups / join_time:.0f}/s)")
     print(f"scribe actions: {actions} in {elapsed:.1f} s = {actions / elapsed:.0f} actions/s")
@@ -717,6 +799,9 @@ def run(args, base, servers: Servers) -> int:
         f"of {elapsed * (os.cpu_count() or 1):.1f} s available; "
         f"stolen by the hypervisor: {stolen:.1f} s"
     )
+    if storage is None:
+        print("storage: not checked (no --data-fs)")
+        return 0
     lost = (
         storage["differing_proposals"]
         + storage["accepted_versions_missing"]

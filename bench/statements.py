@@ -26,8 +26,8 @@ from webtest import TestApp
 
 from congress_site import main
 from congress_site.content import operations
-from congress_site.ledger import store
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
 from congress_site.site import site_from_zodb_root
 
 PASSWORD = "bench-password-0123456789"

@@ -11,10 +11,14 @@ from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 from pyramid_retry import IBeforeRetry
 
+from . import guard
+from .content.types import configure_default_timezone
 from .i18n import compile_catalogs, negotiate_locale
 from .security.passwords import configure_hasher
 from .security.policy import SESSION_COOKIE, SecurityPolicy, bearer_token
 from .site import get_site, root_factory
+from .templating import compile_one_at_a_time
+from .urls import site_url
 
 UNSAFE_JSON_TYPES = ("application/json",)
 
@@ -47,7 +51,12 @@ def main(global_config, **settings):
             secret = secret or "insecure-development-secret"
         else:
             raise ValueError("set session.secret in the INI file to a long random string")
+    # API tokens (JWTs) are signed with a key derived from this secret unless given their own.
+    settings.setdefault("api.token_secret", secret)
+    site_url(settings)  # a malformed site.url stops the start, not the first mail
     compile_catalogs()
+    compile_one_at_a_time()
+    configure_default_timezone(settings.get("site.default_timezone"))
     configure_hasher(
         int(settings.get("security.argon2_time_cost", 0)) or None,
         int(settings.get("security.argon2_memory_kib", 0)) or None,
@@ -58,6 +67,7 @@ def main(global_config, **settings):
         config.add_subscriber(_backoff_before_retry, IBeforeRetry)
         config.include("pyramid_zodbconn")
         config.include(".cache")
+        config.include(".conflicts")
         config.include("pyramid_chameleon")
         # Mail (transactional, pyramid_mailer's mail.* settings) only when a server is set.
         if settings.get("mail.host"):
@@ -83,15 +93,23 @@ def main(global_config, **settings):
         config.add_request_method(get_site, "site", reify=True)
         config.include(".views")
         config.include(".api")
-        # The congress and ledger web layers plug in when present.
-        for name in ("congress", "ledger"):
-            if importlib.util.find_spec(f"{__name__}.{name}.web") is not None:
-                config.include(f".{name}.web")
+        config.include(".congress.web")
+        # The ledger's web layer plugs in when present.
+        if importlib.util.find_spec(f"{__name__}.ledger.web") is not None:
+            config.include(".ledger.web")
         config.scan(".views")
         config.scan(".api")
-    app = config.make_wsgi_app()
-    # Components may put a WSGI shortcut in front of Pyramid for hot, trivial answers.
-    for middleware in config.registry.get("konbit.wsgi_middleware", ()):
-        app = middleware(app, config.registry)
-        app.registry = config.registry
+    return wsgi_app(config)
+
+
+def wsgi_app(config):
+    """Pyramid's application behind the congress shortcuts, which answer a display's
+    unchanged poll and a scribe's bearer-token action without building a request; in
+    front of everything, the guard refuses bad URLs and foreign hosts before any layer
+    reads them."""
+    from .congress.web import wrap_wsgi
+
+    app = wrap_wsgi(config.make_wsgi_app(), config.registry)
+    app = guard.wrap(app, config.registry)
+    app.registry = config.registry  # as Pyramid's own application has it
     return app

@@ -1,13 +1,20 @@
 """A small in-process cache of anonymous pages, valid until the next commit.
 
-What an anonymous visitor sees depends only on the URL, the language and the
-database state, so a page rendered at transaction T can be served again while
+What an anonymous visitor sees depends only on the URL, the language, whether
+JSON was asked for and the database state, so a page rendered at transaction T
+can be served again while
 the database's last transaction is still T: any commit, from this process or
 another (ZEO, RelStorage), changes it and so empties the cache in effect. Hits
 never open a ZODB connection or traverse. Views opt in with `mark_cacheable`;
 anything time-dependent (a countdown, a schedule-driven phase) must not.
 Answers carry the transaction as an ETag, so browsers and proxies revalidate
 with a 304.
+
+A request carrying a header that makes traversal start elsewhere (``X-Vhm-Root``,
+Pyramid's virtual root) finds another resource under the same URL: it is neither
+answered from the cache nor stored in it, or one such request would serve, say,
+the About page to every visitor of ``/`` until the next commit. The congress
+shortcuts follow the same rule (``plain_traversal``).
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ from collections import OrderedDict
 
 from pyramid.response import Response
 
+from .plain import json_wanted
 from .security.policy import SESSION_COOKIE
+from .site import database
 
 CACHEABLE = "konbit.cacheable"
 MAX_ENTRIES = 1000
@@ -54,6 +63,15 @@ class PageCache:
                 self._entries.popitem(last=False)
 
 
+# Request headers (WSGI keys) that change which resource a URL path leads to.
+TRAVERSAL_HEADERS = ("HTTP_X_VHM_ROOT",)
+
+
+def plain_traversal(environ) -> bool:
+    """Whether the URL path alone says which resource the request finds."""
+    return not any(key in environ for key in TRAVERSAL_HEADERS)
+
+
 def is_anonymous(request) -> bool:
     """No credentials at all: what this request sees, any visitor may see."""
     return "Authorization" not in request.headers and SESSION_COOKIE not in request.cookies
@@ -64,11 +82,14 @@ def anonymous_cache_tween_factory(handler, registry):
     registry.page_cache = cache
 
     def last_tid():
-        db = registry._zodb_databases[""]
-        return db.lastTransaction()
+        return database(registry).lastTransaction()
 
     def tween(request):
-        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not is_anonymous(request)
+            or not plain_traversal(request.environ)
+        ):
             return handler(request)
         from .i18n import negotiate_locale
 
@@ -76,7 +97,8 @@ def anonymous_cache_tween_factory(handler, registry):
             request.host_url,
             request.path_qs,
             negotiate_locale(request),
-            request.headers.get("Accept", "")[:100],
+            # What the views decide on from Accept (the path already tells an endpoint).
+            json_wanted(request.headers.get("Accept", ""), request.method, "", False),
         )
         tid = last_tid()
         etag = tid.hex()

@@ -33,6 +33,15 @@ def site_from_zodb_root(zodb_root, create: bool = True) -> SiteRoot | None:
     return site
 
 
+def database(registry, name: str = ""):
+    """The ZODB database pyramid_zodbconn opened for the application, or ``None`` before it
+    has. pyramid_zodbconn keeps its databases in a private registry attribute and offers no
+    accessor: this is the one place that reads it (the WSGI shortcuts, the page cache, the
+    tests and the benches all come here)."""
+    databases = getattr(registry, "_zodb_databases", None)
+    return databases.get(name) if databases else None
+
+
 def get_site(request) -> SiteRoot:
     site = getattr(request, "_konbit_site", None)
     if site is None:

@@ -117,11 +117,38 @@ def initialize(obj) -> None:
 
 def object_acl(obj):
     """The ACL of a workflowed object; raises AttributeError otherwise, which
-    Pyramid reads as 'no ACL here, ask the parent'."""
+    Pyramid reads as 'no ACL here, ask the parent'.
+
+    Content is never more visible than its containers: the viewers its state names are
+    narrowed by those of every workflowed container above it (a published page in a
+    private folder, or a session in a congress that is not published, is not public).
+    Local roles granted on the object itself still let their holders in."""
     wf = workflow_for(obj)
     if wf is None or obj.review_state not in wf.states:
         raise AttributeError("__acl__")
-    return wf.state(obj.review_state).acl()
+    viewers = wf.state(obj.review_state).viewers
+    node = obj.__parent__
+    while node is not None:
+        node_wf = workflow_for(node)
+        if node_wf is not None and node.review_state in node_wf.states:
+            viewers = narrowest(viewers, node_wf.state(node.review_state).viewers)
+        node = node.__parent__
+    return _state_acl(viewers)
+
+
+@functools.lru_cache(maxsize=64)
+def narrowest(viewers: tuple[str, ...], container_viewers: tuple[str, ...]) -> tuple[str, ...]:
+    """The viewers of ``viewers`` that the container's viewers also let in: ``Everyone``
+    lets in anyone, ``Authenticated`` anyone but anonymous visitors."""
+
+    def lets_in(allowed, principal) -> bool:
+        if principal in allowed or Everyone in allowed:
+            return True
+        return Authenticated in allowed and principal != Everyone
+
+    found = [p for p in viewers if lets_in(container_viewers, p)]
+    found += [p for p in container_viewers if lets_in(viewers, p) and p not in found]
+    return tuple(found)
 
 
 def transitions_for(obj, request) -> list[Transition]:
@@ -131,7 +158,13 @@ def transitions_for(obj, request) -> list[Transition]:
     return [t for t in wf.available(obj.review_state) if request.has_permission(t.permission, obj)]
 
 
-def transition(obj, request, name: str) -> Transition:
+MAX_COMMENT = 2000
+
+
+def transition(obj, request, name: str, comment: str = "") -> Transition:
+    """Take the transition ``name`` as the caller; its ``comment`` is kept in the history."""
+    if len(comment) > MAX_COMMENT:
+        raise WorkflowError("comment", f"the comment is longer than {MAX_COMMENT} characters")
     wf = workflow_for(obj)
     if wf is None:
         raise WorkflowError("workflow", "this object has no workflow")
@@ -141,5 +174,7 @@ def transition(obj, request, name: str) -> Transition:
     previous = obj.review_state
     obj.review_state = t.target
     login = request.identity.login if request.identity else None
-    obj.record("workflow", login, transition=name, previous=previous, state=t.target)
+    obj.record(
+        "workflow", login, transition=name, previous=previous, state=t.target, comments=comment
+    )
     return t

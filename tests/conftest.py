@@ -10,7 +10,7 @@ import transaction
 from webtest import TestApp
 
 from congress_site import main
-from congress_site.site import site_from_zodb_root
+from congress_site.site import database, site_from_zodb_root
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 MEMBER_PASSWORD = "member-password-for-tests"
@@ -33,7 +33,7 @@ class Site:
     """Direct access to the app's database, as a maintenance script has."""
 
     def __init__(self, wsgi_app):
-        self.db = wsgi_app.registry._zodb_databases[""]
+        self.db = database(wsgi_app.registry)
 
     @contextlib.contextmanager
     def edit(self):
@@ -54,7 +54,7 @@ class Site:
 def wsgi_app(tmp_path):
     app = main({}, **make_settings(tmp_path))
     yield app
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
 
 
 @pytest.fixture
@@ -76,8 +76,7 @@ def app(wsgi_app, site):
 def _reset_login_throttle():
     from congress_site.security.login import THROTTLE
 
-    THROTTLE.accounts._failures.clear()
-    THROTTLE.addresses._failures.clear()
+    THROTTLE.clear()
     yield
 
 

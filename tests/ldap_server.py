@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -177,7 +176,9 @@ class LdapServer:
         self.port = _free_port()
         socket_url = "ldapi://" + urllib.parse.quote(str(run / "ldapi"), safe="")
         self.process = subprocess.Popen(
-            [SLAPD, "-d", "0", "-h", f"{self.url}/ {socket_url}", "-F", str(conf)],
+            # -d 256: one log line per operation and result (kept in slapd.log for a failing
+            # test to show).
+            [SLAPD, "-d", "256", "-h", f"{self.url}/ {socket_url}", "-F", str(conf)],
             stdout=subprocess.DEVNULL,
             stderr=(self.workdir / "slapd.log").open("wb"),
         )
@@ -203,7 +204,6 @@ class LdapServer:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        shutil.rmtree(self.workdir, ignore_errors=True)
 
     # --- data, written as the root DN (test only) -------------------------------
     def connect(self, dn: str = ROOT_DN, password: str = ROOT_PW):

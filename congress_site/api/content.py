@@ -1,23 +1,23 @@
-"""plone.restapi-style content endpoints: GET/POST/PATCH/DELETE on content
-URLs, @login, @logout, @workflow, @search, @history."""
+"""plone.restapi-style content endpoints: GET, POST, PATCH and DELETE on content URLs.
+
+Also home to the JSON body readers every API view uses (``json_body``, ``json_object``)."""
 
 from __future__ import annotations
+
+import json
 
 from pyramid.httpexceptions import HTTPForbidden, HTTPNoContent
 from pyramid.view import view_config
 
 from ..cache import mark_cacheable
 from ..content import operations
-from ..content.base import Container, Content, NameError_, SiteRoot
+from ..content.base import Container, Content, NameError_
 from ..content.registry import get_type
-from ..security.directory import from_registry
-from ..security.login import attempt_login, client_address
-from ..security.roles import DELETE, EDIT, VIEW, VIEW_HISTORY
-from ..security.tokens import API_TOKEN_LIFETIME
-from ..workflow import WorkflowError, transition
+from ..security.roles import DELETE, EDIT, VIEW
 from . import MAX_JSON_BODY
 from .errors import ApiError
-from .serialize import deserialize, serialize, to_json_value
+from .listing import listing_params
+from .serialize import deserialize, readonly_keys, serialize
 
 
 def json_body(request, limit: int = MAX_JSON_BODY) -> dict:
@@ -35,8 +35,6 @@ def json_body(request, limit: int = MAX_JSON_BODY) -> dict:
 
 def json_object(raw: bytes) -> dict:
     """A request body that must be a JSON object (empty: ``{}``); raises ``ApiError``."""
-    import json
-
     try:
         data = json.loads(raw.decode("utf-8")) if raw else {}
     except (ValueError, UnicodeDecodeError) as exc:
@@ -55,10 +53,17 @@ def _check_size(request, ct) -> None:
         raise ApiError(413, "too_large", f"the body is larger than {MAX_JSON_BODY} bytes")
 
 
+def wants_representation(request) -> bool:
+    """``Prefer: return=representation``: answer a write with the object (RFC 7240)."""
+    prefer = request.headers.get("Prefer", "")
+    return any(p.strip() == "return=representation" for p in prefer.split(","))
+
+
 @view_config(context=Content, request_method="GET", permission=VIEW, api=True, renderer="json")
 def get_content(context, request):
     mark_cacheable(request)
-    return serialize(context, request, get_type(context.type_name))
+    listing = listing_params(request)
+    return serialize(context, request, get_type(context.type_name), listing=listing)
 
 
 @view_config(context=Container, request_method="POST", api=True, renderer="json")
@@ -73,7 +78,7 @@ def create_content(context, request):
         raise ApiError(400, "not_addable", f"a {ct.name} cannot be added to a {context.type_name}")
     if not request.has_permission(ct.add_permission, context):
         raise HTTPForbidden()
-    values = deserialize(ct, data, partial=False)
+    values = deserialize(ct, data, partial=False, tolerated=readonly_keys(None, request, ct))
     name = data.get("id")
     if name is not None:
         try:
@@ -89,21 +94,49 @@ def create_content(context, request):
     return serialize(obj, request, ct)
 
 
-@view_config(context=Content, request_method="PATCH", permission=EDIT, api=True)
+@view_config(context=Content, request_method="PATCH", permission=EDIT, api=True, renderer="json")
 def patch_content(context, request):
     data = json_body(request, limit=MAX_FILE_BODY)
     ct = get_type(context.type_name)
     if ct is None:
         raise ApiError(400, "not_editable", "this object has no editable fields")
     _check_size(request, ct)
-    values = deserialize(ct, data, partial=True, current=context)
+    ordering = data.pop("ordering", None)
+    values = deserialize(
+        ct, data, partial=True, current=context, tolerated=readonly_keys(context, request, ct)
+    )
     try:
         operations.edit(context, values, request.authenticated_userid)
     except operations.EditRefused as exc:
         raise ApiError(409, "refused", str(exc), errors=exc.errors) from exc
     except ValueError as exc:
         raise ApiError(422, "invalid", str(exc)) from exc
+    if ordering is not None:
+        _reorder(context, ordering)
+    if wants_representation(request):
+        return serialize(context, request, ct, listing=listing_params(request))
     return HTTPNoContent()
+
+
+def _reorder(context, ordering) -> None:
+    """plone.restapi's ``{"ordering": {"obj_id", "delta", "subset_ids"?}}``."""
+    if not context.folderish:
+        raise ApiError(400, "bad_request", "only a folder's items can be ordered")
+    if not isinstance(ordering, dict) or not isinstance(ordering.get("obj_id"), str):
+        raise ApiError(
+            400, "bad_request", 'ordering is {"obj_id": "...", "delta": "top"|"bottom"|<n>}'
+        )
+    subset = ordering.get("subset_ids")
+    if subset is not None and not (
+        isinstance(subset, list) and all(isinstance(i, str) for i in subset)
+    ):
+        raise ApiError(400, "bad_request", "subset_ids must be a list of ids")
+    try:
+        context.reorder(ordering["obj_id"], ordering.get("delta"), subset)
+    except NameError_ as exc:
+        raise ApiError(400, "bad_request", str(exc)) from exc
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", str(exc)) from exc
 
 
 @view_config(context=Content, request_method="DELETE", permission=DELETE, api=True)
@@ -112,121 +145,3 @@ def delete_content(context, request):
         raise ApiError(400, "not_deletable", "the site itself cannot be deleted")
     operations.delete(context, request.authenticated_userid)
     return HTTPNoContent()
-
-
-@view_config(context=SiteRoot, name="@login", request_method="POST", renderer="json")
-def api_login(context, request):
-    data = json_body(request)
-    login, password = data.get("login"), data.get("password")
-    if not isinstance(login, str) or not isinstance(password, str):
-        raise ApiError(400, "bad_request", 'send {"login": "...", "password": "..."}')
-    result = attempt_login(
-        request.site, login, password, client_address(request), from_registry(request.registry)
-    )
-    if result.retry_after:
-        raise ApiError(
-            429, "throttled", "too many failed attempts", retry_after=int(result.retry_after) + 1
-        )
-    if result.unavailable:
-        raise ApiError(503, "directory_unavailable", "the directory does not answer; try again")
-    if not result.ok:
-        raise ApiError(401, "login_failed", "wrong login or password")
-    token = request.site.tokens.issue("api", API_TOKEN_LIFETIME, login=result.user.login)
-    return {"token": token}
-
-
-@view_config(context=SiteRoot, name="@logout", request_method="POST", renderer="json")
-def api_logout(context, request):
-    identity = request.identity
-    if identity is None or not identity.via_token:
-        raise ApiError(400, "no_token", "log out needs the bearer token to revoke")
-    request.site.tokens.revoke(identity.token)
-    return HTTPNoContent()
-
-
-@view_config(
-    context=Content, name="@workflow", request_method="POST", permission=VIEW, renderer="json"
-)
-def api_workflow(context, request):
-    if len(request.subpath) != 1:
-        raise ApiError(400, "bad_request", "POST <url>/@workflow/<transition>")
-    try:
-        t = transition(context, request, request.subpath[0])
-    except WorkflowError as exc:
-        status = 403 if exc.code == "forbidden" else 400
-        raise ApiError(status, exc.code, exc.message) from exc
-    request.site.catalog.index_subtree(context)
-    return {
-        "review_state": t.target,
-        "action": t.name,
-        "time": to_json_value(context.history[-1]["time"]),
-    }
-
-
-@view_config(
-    context=Content, name="@workflow", request_method="GET", permission=VIEW, renderer="json"
-)
-def api_workflow_info(context, request):
-    from ..workflow import transitions_for
-
-    return {
-        "review_state": context.review_state,
-        "transitions": [
-            {
-                "@id": request.resource_url(context, "@workflow", t.name).rstrip("/"),
-                "title": request.localizer.translate(t.title),
-            }
-            for t in transitions_for(context, request)
-        ],
-    }
-
-
-@view_config(
-    context=Content, name="@search", request_method="GET", permission=VIEW, renderer="json"
-)
-def api_search(context, request):
-    from pyramid.traversal import resource_path
-
-    from ..views.site import search_principals
-
-    params = request.params
-    try:
-        limit = min(int(params.get("b_size", 25)), 500)
-        start = max(int(params.get("b_start", 0)), 0)
-    except ValueError as exc:
-        raise ApiError(400, "bad_request", "b_size and b_start must be integers") from exc
-    text = params.get("SearchableText", "").strip()[:200] or None
-    types = params.getall("portal_type") or None
-    states = params.getall("review_state") or None
-    try:
-        total, objects = request.site.catalog.search(
-            request.site,
-            search_principals(request),
-            text=text,
-            types=types,
-            states=states,
-            path=resource_path(context),
-            sort=None if text else "modified",
-            limit=start + limit,
-        )
-    except Exception as exc:  # hypatia's text query parser
-        raise ApiError(400, "bad_query", f"cannot search for this text: {exc}") from exc
-    from .serialize import summary
-
-    return {
-        "@id": request.url,
-        "items_total": total,
-        "items": [summary(o, request) for o in objects[start : start + limit]],
-    }
-
-
-@view_config(
-    context=Content, name="@history", request_method="GET", permission=VIEW_HISTORY, renderer="json"
-)
-def api_history(context, request):
-    out = []
-    for index, entry in enumerate(context.history):
-        item = {k: to_json_value(v) for k, v in entry.items()}
-        item["version"] = index
-        out.append(item)
-    return list(reversed(out))

@@ -22,9 +22,10 @@ at a time, several to a transaction: a group commit, as databases do with their 
 * When the session is busy (the last group had more than one action), the leader first
   waits ``congress.commit_delay_ms`` (2 ms by default) for more actions to join: fewer,
   larger commits, and the threads parsing those requests get the GIL meanwhile.
-* An action may carry the scribe's bearer token instead of a group (``scribe_shortcut``):
-  the token is checked in the committing transaction; one that does not act for this
-  session is *deferred*, and the full application answers that request.
+* Every action carries its scribe's credentials, and the group it acts for is decided in
+  the committing transaction by ``scribes.acting_group``, whichever way it came in (API,
+  form, shortcut). The shortcut's actions carry a bearer token not looked up yet: one that
+  does not act for this session is *deferred*, and the full application answers it.
 * After each commit the observers (``fastpath.StatePublisher``) read the new state in a new
   transaction on the leader's connection: the displays' polls are answered from it.
 
@@ -46,9 +47,10 @@ import transaction
 from pyramid.traversal import resource_path
 from transaction.interfaces import NoTransaction, TransientError
 
-from ..content.base import find_root, in_site, utcnow
+from ..content.base import utcnow
 from .engine import EngineError, Stale
-from .fastpath import session_path
+from .paths import session_path
+from .scribes import NotActing, Scribe, acting_group
 
 log = logging.getLogger(__name__)
 KINDS = ("add", "edit", "endorse", "withdraw")
@@ -60,22 +62,22 @@ DEFAULT_DELAY = 0.002
 
 @dataclass(frozen=True)
 class Action:
-    """One scribe action for the group ``group`` (checked again when applied: it may have
-    been removed or merged while the action waited). ``now`` is the time the action takes
-    effect: by default when it is applied, so times follow the serial order.
+    """One scribe action, with the credentials it came with (``scribes.Scribe``): the group
+    it acts for is decided when it is applied, in the committing transaction, by
+    ``scribes.acting_group`` (the group may have been removed or merged while the action
+    waited). ``now`` is the time the action takes effect: by default when it is applied,
+    so times follow the serial order.
 
-    An action that comes with the scribe's bearer ``token`` instead of a group (the
-    shortcut in ``scribe_shortcut``) has the token checked when it is applied, in the
-    committing transaction; one the token does not allow is deferred, not refused."""
+    An action whose credentials are a bearer token not looked up yet (the shortcut in
+    ``scribe_shortcut``) is deferred, not refused, when they do not act for this session:
+    the full application then answers that request."""
 
     kind: str
-    group: str | None
+    scribe: Scribe
     proposal: str | None = None
     text: object = None
     base_version: object = None
     now: datetime | None = None
-    token: str | None = None
-    path: str | None = None  # with ``token``: the session's resource path the URL names
 
 
 @dataclass(frozen=True)
@@ -106,35 +108,18 @@ class Result:
     deferred: bool = False  # not applied: the full application must answer this request
 
 
-REMOVED = Refusal("forbidden", "this group was removed from the session")
 DEFERRED = Result(deferred=True)
-
-
-def token_group(session, token: str, path: str | None = None) -> str | None:
-    """The group a scribe token acts for in ``session``, if it does act here: a live scribe
-    token of this session, which is still in the site and, when ``path`` is given (the
-    resource path the request's URL names), still at that path. The same rule as the API's
-    ``acting_group`` after traversal, without a request."""
-    here = resource_path(session)
-    if (path is not None and path != here) or not in_site(session):
-        return None
-    record = find_root(session).tokens.lookup(token, "scribe")
-    if record is None or record.get("session") != here:
-        return None
-    return record.get("group")
 
 
 def apply(session, action: Action) -> Result:
     """Apply one action to ``session``'s board in the current transaction."""
-    group = action.group
-    if action.token is not None:
-        group = token_group(session, action.token, action.path)
-        if group is None:
+    try:
+        group = acting_group(session, action.scribe).id
+    except NotActing as refused:
+        if action.scribe.token is not None:
             return DEFERRED
-    resolved = session.resolve_group(group)
-    if resolved is None:
-        return Result(refusal=REMOVED)
-    group, now = resolved.id, action.now or utcnow()
+        return Result(refusal=Refusal(refused.code, refused.message))
+    now = action.now or utcnow()
     board = session.proposals
     before = board.revision
     try:

@@ -1,6 +1,7 @@
 """The congress JSON API: joining, the proposal actions, groups, join codes, results.
 
-Views are thin: they find who acts, hand proposal actions to ``actions.perform`` (which
+Views are thin: they hand proposal actions, with the caller's scribe credentials
+(``scribes``), to ``actions.perform`` (which
 applies a session's concurrent actions in order and commits them together) or call the
 session, and turn refusals into the answers of issue 3. Every committed transaction lists
 its accepted proposal actions in its extended info (``congress``), so the storage holds the
@@ -20,11 +21,12 @@ from ..api.content import json_body
 from ..api.errors import ApiError
 from ..content.base import utcnow
 from ..security.roles import EDIT, VIEW
-from . import actions, fastpath
+from . import actions, fastpath, join_throttle
 from .actions import Action, Refusal
 from .content import CongressError, Session, Venue
 from .engine import EngineError
 from .results import session_results
+from .scribes import NotActing, Scribe, acting_group
 
 SCRIBE_TOKEN_LIFETIME = timedelta(days=2)
 ENGINE_STATUS = {
@@ -33,7 +35,8 @@ ENGINE_STATUS = {
     "phase": 409,
     "invalid": 422,
     "not_found": 404,
-    "forbidden": 403,  # the group was removed while its action waited
+    "unauthorized": 401,
+    "forbidden": 403,  # e.g. the group was removed while its action waited
 }
 
 
@@ -47,18 +50,15 @@ def congress_error(error: CongressError) -> ApiError:
     return ApiError(error.status, error.code, error.message)
 
 
-def acting_group(request, session: Session) -> str:
-    """The id of the group the caller's scribe token or scribe session acts for."""
-    identity = request.identity
-    if identity is None:
-        raise ApiError(401, "unauthorized", "join the session first (scribe token or session)")
-    claims = identity.scribe
-    if not claims or claims.get("session") != resource_path(session):
-        raise ApiError(403, "forbidden", "only a group's scribe of this session may do this")
-    group = session.resolve_group(claims.get("group"))
-    if group is None:
-        raise ApiError(403, "forbidden", "this group was removed from the session")
-    return group.id
+def scribe_of(request, session: Session) -> Scribe:
+    """The caller's scribe credentials, refused at once (before its body is read) when they
+    do not act for this session; ``actions`` applies the same rule again when it commits."""
+    scribe = Scribe.of(request)
+    try:
+        acting_group(session, scribe)
+    except NotActing as error:
+        raise ApiError(error.status, error.code, error.message) from error
+    return scribe
 
 
 def state_headers(response, etag: str) -> None:
@@ -69,12 +69,19 @@ def state_headers(response, etag: str) -> None:
 # Joining ------------------------------------------------------------------------------------
 
 
-@view_config(context=Session, name="@join", request_method="POST", renderer="json")
+@view_config(context=Session, name="@join", request_method="POST", permission=VIEW, renderer="json")
 def join(context, request):
     data = json_body(request)
+    session_path = resource_path(context)
+    try:
+        join_throttle.check(request, session_path, data.get("venue"))
+    except join_throttle.Throttled as throttled:
+        raise throttled.api_error() from throttled
     try:
         group = context.join(data.get("venue"), data.get("code"), data.get("name"), utcnow())
     except CongressError as error:
+        if error.code == "code":
+            join_throttle.wrong_code(request, session_path, data["venue"])
         raise congress_error(error) from error
     token = request.site.tokens.issue(
         "scribe", SCRIBE_TOKEN_LIFETIME, session=resource_path(context), group=group.id
@@ -125,8 +132,8 @@ def proposals_post(context, request):
         return _act(request, context, "endorse", proposal=subpath[0])
     if subpath:
         raise ApiError(404, "not_found", "POST <session>/@proposals or .../<id>/@endorse")
-    group = acting_group(request, context)
-    body = _act(request, context, "add", group=group, text=json_body(request).get("text"))
+    scribe = scribe_of(request, context)
+    body = _act(request, context, "add", scribe, text=json_body(request).get("text"))
     request.response.status = 201
     return body
 
@@ -135,13 +142,13 @@ def proposals_post(context, request):
 def proposals_patch(context, request):
     if len(request.subpath) != 1:
         raise ApiError(404, "not_found", "PATCH <session>/@proposals/<id>")
-    group = acting_group(request, context)
+    scribe = scribe_of(request, context)
     data = json_body(request)
     return _act(
         request,
         context,
         "edit",
-        group=group,
+        scribe,
         proposal=request.subpath[0],
         text=data.get("text"),
         base_version=data.get("base_version"),
@@ -156,10 +163,10 @@ def proposals_delete(context, request):
     raise ApiError(404, "not_found", "DELETE <session>/@proposals/<id>/@endorse")
 
 
-def _act(request, session: Session, kind: str, group: str | None = None, **fields) -> dict:
+def _act(request, session: Session, kind: str, scribe: Scribe | None = None, **fields) -> dict:
     """Run one scribe action with the session's others (``actions``); its JSON answer."""
-    group = group or acting_group(request, session)
-    result = actions.perform(request, session, Action(kind, group, **fields))
+    scribe = scribe or scribe_of(request, session)
+    result = actions.perform(request, session, Action(kind, scribe, **fields))
     if result.refusal is not None:
         raise refused(result.refusal)
     return result.proposal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyramid.traversal import find_resource
 
-from ..content.base import utcnow
+from ..clock import utcnow
 from ..scripts.db import site_transaction
 from .phases import PHASES
 
@@ -53,14 +53,20 @@ def cmd_phase(db, args):
 
 def cmd_principles(db, args):
     from . import content  # noqa: F401
-    from .results import principles, to_markdown
+    from .results import document, to_markdown
 
     with site_transaction(db) as site:
         congress = _find(site, args.congress, "Congress")
+        doc = document(congress, utcnow())
+        status = {"draft": "Draft", "proposed": "Proposed for ratification"}.get(doc["status"])
+        if status is None:
+            status = f"Ratified on {doc['ratified_on'].isoformat()} by {doc['assembly']}."
         labels = {
             "title": "Principles",
-            "source": "source",
-            "endorsed": "endorsing groups",
+            "status": status,
+            "sources": "From",
+            "groups": "groups",
             "sessions": "Sessions",
+            "original": "proposal's text",
         }
-        print(to_markdown(principles(congress, utcnow()), labels), end="")
+        print(to_markdown(doc, labels), end="")

@@ -17,6 +17,8 @@ answers 409. Group ids are random, so there is no shared counter to conflict on.
 
 from __future__ import annotations
 
+import html
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +29,7 @@ from persistent import Persistent
 
 from ..content.base import Container, Item, utcnow
 from ..content.registry import content_type
-from ..content.types import base_schema, timezone_node
+from ..content.types import TIMEZONES, base_schema, timezone_node
 from .engine import ProposalBoard
 from .i18n import LANGUAGE_NAMES, LANGUAGES, _
 from .phases import DEFAULT_DURATIONS, PHASES, TIMED_PHASES
@@ -63,14 +65,70 @@ def normalize_code(code) -> str:
     return "".join(str(code).split()).upper() if isinstance(code, str) else ""
 
 
+def codes_match(given, expected: str) -> bool:
+    """Constant-time comparison of a join code as typed with the venue's (bytes: any text
+    may be typed, and ``compare_digest`` takes only ASCII ``str``)."""
+    return secrets.compare_digest(normalize_code(given).encode(), expected.encode())
+
+
 class HiddenFromForms(deform.widget.Widget):
-    """Leaves a field out of the HTML forms (it has its own buttons); the API sets it."""
+    """Leaves a field out of the HTML forms (it has its own buttons); the API sets it.
+    ``hidden`` keeps deform from rendering a label without a control."""
+
+    hidden = True
 
     def serialize(self, field, cstruct, **kw):
         return ""
 
     def deserialize(self, field, pstruct):
         return colander.null
+
+
+class ChoicesFieldset(deform.widget.CheckboxChoiceWidget):
+    """Checkboxes in a fieldset whose legend is the field's title: each box has its own
+    label beside it, and the group is named for assistive technology (deform's own label
+    would point at no control)."""
+
+    category = "structural"  # deform then renders no label of its own
+
+    def serialize(self, field, cstruct, **kw):
+        inner = super().serialize(field, cstruct, **kw)
+        legend = html.escape(field.translate(field.title))
+        error = ""
+        if field.error is not None:
+            error = f'<p class="error">{html.escape(field.translate(field.errormsg))}</p>'
+        # deform's mapping item template inserts it as markup (``structure``).
+        return (
+            f'<fieldset class="choices" id="item-{field.oid}"><legend>{legend}</legend>'
+            f"{inner}{error}</fieldset>"
+        )
+
+
+class DateTimeFieldset(deform.widget.DateTimeInputWidget):
+    """deform's date and time inputs in a fieldset whose legend is the field's title, each
+    input with a label of its own (deform's own label points at no control; deform still
+    shows the description below)."""
+
+    category = "structural"
+
+    def serialize(self, field, cstruct, **kw):
+        inner = super().serialize(field, cstruct, **kw)
+        for part in ("date", "time"):
+            # deform names each input with a span beside it: make that span its label.
+            inner = re.sub(
+                rf'<span class="input-group-text">([^<]*)</span>(\s*<input type="{part}")',
+                rf'<label class="input-group-text" for="{field.oid}-{part}">\1</label>\2',
+                inner,
+                count=1,
+            )
+        legend = html.escape(field.translate(field.title))
+        error = ""
+        if field.error is not None:
+            error = f'<p class="error">{html.escape(field.translate(field.errormsg))}</p>'
+        return (
+            f'<fieldset class="datetime" id="item-{field.oid}"><legend>{legend}</legend>'
+            f"{inner}{error}</fieldset>"
+        )
 
 
 # Congress -----------------------------------------------------------------------------------
@@ -88,7 +146,10 @@ def congress_schema():
     view_template="congress_site:templates/congress/congress.pt",
 )
 class Congress(Container):
-    """A series of sessions (e.g. "Techie Congress 2010") whose results merge."""
+    """A series of sessions (e.g. "Techie Congress 2010") whose results merge into one
+    principles document (``principles.PrinciplesDocument``, made on its first change)."""
+
+    principles_doc = None
 
     def sessions(self) -> list[Session]:
         found = [c for c in self.values() if isinstance(c, Session)]
@@ -108,11 +169,23 @@ def session_schema():
     schema = base_schema()
     schema.add(
         colander.SchemaNode(
+            colander.String(),
+            name="question",
+            title=_("The question"),
+            description=_("What the groups answer; the projectors show it before they start."),
+            missing="",
+            validator=colander.Length(max=1000),
+            widget=deform.widget.TextAreaWidget(rows=2),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
             colander.DateTime(default_tzinfo=UTC),
             name="start",
             title=_("Start of the schedule"),
             description=_("When the introduction begins; the phases then follow the clock."),
             missing=None,
+            widget=DateTimeFieldset(),
         )
     )
     schema.add(timezone_node())
@@ -123,9 +196,7 @@ def session_schema():
             title=_("Languages"),
             missing=("en",),
             validator=_languages_validator,
-            widget=deform.widget.CheckboxChoiceWidget(
-                values=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-            ),
+            widget=ChoicesFieldset(values=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]),
         )
     )
     for phase in TIMED_PHASES:
@@ -149,7 +220,7 @@ def session_schema():
     )
     schema.add(
         colander.SchemaNode(
-            colander.String(),
+            colander.String(allow_empty=True),  # "" is no phase: refused, not ignored
             name="phase",
             title=_("Phase"),
             missing=colander.drop,
@@ -222,6 +293,7 @@ class Session(Container):
     local_minutes = _ScheduleField("local_minutes", 30)
     timezone = "UTC"
     languages = ("en",)
+    question = ""
 
     def __init__(self, title: str = "", description: str = "", **fields):
         self.proposals = ProposalBoard()
@@ -287,7 +359,7 @@ class Session(Container):
         if self.phase == "closed":
             raise CongressError(409, "phase", "the session is closed")
         expected = venue.join_code
-        if not expected or not secrets.compare_digest(normalize_code(code), expected):
+        if not expected or not codes_match(code, expected):
             raise CongressError(403, "code", "wrong join code for this venue")
         name = self._checked_name(name)
         key = (venue.__name__, name.casefold())
@@ -425,6 +497,17 @@ def venue_schema():
     )
     schema.add(
         colander.SchemaNode(
+            colander.String(),
+            name="timezone",
+            title=_("Time zone"),
+            description=_("Where the venue is; empty: the session's time zone."),
+            missing="",
+            validator=colander.OneOf([""] + TIMEZONES),
+            widget=deform.widget.SelectWidget(values=[("", "—")] + [(z, z) for z in TIMEZONES]),
+        )
+    )
+    schema.add(
+        colander.SchemaNode(
             colander.Boolean(),
             name="online",
             title=_("Online venue (remote participants)"),
@@ -457,6 +540,7 @@ class Venue(Item):
 
     city = ""
     language = "en"
+    timezone = ""
     online = False
     _join_code = ""
 
@@ -480,6 +564,17 @@ class Venue(Item):
     def session(self) -> Session:
         return self.__parent__
 
+    @property
+    def zone(self) -> str:
+        """The venue's time zone: its own, else its session's."""
+        return self.timezone or self.__parent__.timezone or "UTC"
+
+    @property
+    def short_code(self) -> str | None:
+        """The code of the venue's short join address (``/j/<code>``): its object id in the
+        join codes' alphabet, stable for the venue's life (``None`` until it is stored)."""
+        return short_code(self._p_oid) if self._p_oid is not None else None
+
     def json_extra(self, request) -> dict:
         from ..security.roles import EDIT
 
@@ -494,5 +589,22 @@ class Venue(Item):
         }
 
 
-def now_utc() -> datetime:
-    return utcnow()
+def short_code(oid: bytes) -> str:
+    number = int.from_bytes(oid, "big")
+    digits = []
+    while True:
+        number, digit = divmod(number, len(JOIN_CODE_ALPHABET))
+        digits.append(JOIN_CODE_ALPHABET[digit])
+        if not number:
+            return "".join(reversed(digits))
+
+
+def oid_of_short_code(code: str) -> bytes | None:
+    """The object id a short code names, or ``None`` for a code that is no such code."""
+    code = normalize_code(code)
+    if not code or len(code) > 13 or any(c not in JOIN_CODE_ALPHABET for c in code):
+        return None
+    number = 0
+    for char in code:
+        number = number * len(JOIN_CODE_ALPHABET) + JOIN_CODE_ALPHABET.index(char)
+    return number.to_bytes(8, "big") if number < 2**64 else None

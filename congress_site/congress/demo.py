@@ -8,8 +8,8 @@ addresses only: join codes are for coordinators, who read them on the session's
 
 from __future__ import annotations
 
+from ..clock import utcnow
 from ..content import operations
-from ..content.base import utcnow
 from . import content as _types  # noqa: F401  (registers Congress, Session, Venue)
 
 CONGRESS = "techie-congress-2010"

@@ -48,15 +48,15 @@ from ..cache import is_anonymous
 from ..content.base import in_site, utcnow
 from ..security.policy import anonymous_permits
 from ..security.roles import VIEW
+from ..site import database
+from . import join_throttle
+from .paths import SUFFIX, cache_key, write_lock_key
 
-SUFFIX = "/@proposals"
 TID_KEY = "konbit.congress.tid"
 # Caches may keep the state but must revalidate: a 304 is almost free.
 CACHE_CONTROL = "public, no-cache"
 JSON = "application/json"
 MAX_ENTRIES = 2000
-# Views whose writes touch a session's board or groups: the session path precedes them.
-WRITE_MARKERS = ("/@join", "/@groups")
 
 
 class SessionLocks:
@@ -67,12 +67,8 @@ class SessionLocks:
         self._guard = threading.Lock()
 
     def for_path(self, path: str) -> threading.Lock | None:
-        for marker in WRITE_MARKERS:
-            index = path.find(marker)
-            if index > 0:
-                key = path[:index]
-                break
-        else:
+        key = write_lock_key(path)
+        if key is None:
             return None
         lock = self._locks.get(key)
         if lock is None:
@@ -120,48 +116,15 @@ class EtagCache:
                 self._entries[path] = entry._replace(body=body, content_type=content_type)
 
 
-def _database(registry):
-    databases = getattr(registry, "_zodb_databases", None)
-    return databases.get("") if databases else None
-
-
 def etags_in(header: str | None) -> set[str]:
     """The entity tags an ``If-None-Match`` header names, weak or strong alike."""
     return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
 
 
-def cache_key(environ) -> str | None:
-    """The path as the WSGI server gave it: the same string for the shortcuts and the
-    views. ``None`` (nothing cached, no shortcut) for a request with ``X-Vhm-Root``, which
-    makes Pyramid's traversal start elsewhere: the same path may be another resource."""
-    if "HTTP_X_VHM_ROOT" in environ:
-        return None
-    return environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-
-
-def proposals_path(environ) -> tuple[str, list[str]] | None:
-    """``(session path, segments after @proposals)`` of a ``<session>/@proposals...``
-    request, by its ``cache_key``."""
-    path = cache_key(environ)
-    index = path.find(SUFFIX) if path is not None else -1
-    if index <= 0:
-        return None
-    rest = path[index + len(SUFFIX) :]
-    if rest and not rest.startswith("/"):
-        return None
-    return path[:index], rest.split("/")[1:] if rest else []
-
-
-def session_path(environ) -> str | None:
-    """The URL path of the session a ``.../@proposals...`` request addresses, if it does."""
-    found = proposals_path(environ)
-    return found[0] if found is not None else None
-
-
 def current_entry(registry, path: str) -> Entry | None:
     """What the full view recorded for ``path``, if the state is still the same."""
     cache = getattr(registry, "congress_etag_cache", None)
-    db = _database(registry)
+    db = database(registry)
     if cache is None or db is None:
         return None
     entry = cache.get(path)
@@ -171,17 +134,20 @@ def current_entry(registry, path: str) -> Entry | None:
 
 
 def etag_tween_factory(handler, registry):
-    locks = SessionLocks()
+    locks = registry.congress_session_locks = SessionLocks()
 
     def tween(request):
         if request.method not in ("GET", "HEAD"):
             lock = locks.for_path(request.path)
             if lock is None:
                 return handler(request)
+            refusal = join_throttle.early_refusal(request)  # guessers wait for no lock
+            if refusal is not None:
+                return refusal
             with lock:
                 return handler(request)
         if request.method == "GET" and request.path.endswith(SUFFIX):
-            db = _database(registry)
+            db = database(registry)
             if db is not None:
                 # Read before the view opens its connection: see ``remember``.
                 request.environ[TID_KEY] = db.lastTransaction()
@@ -196,7 +162,7 @@ def poll_shortcut(app, registry):
 
     def shortcut(environ, start_response):
         path = cache_key(environ)
-        if environ.get("REQUEST_METHOD") == "GET" and path and path.endswith(SUFFIX):
+        if path and path.endswith(SUFFIX) and environ.get("REQUEST_METHOD") == "GET":
             entry = current_entry(registry, path)
             if entry is not None:
                 headers = [("ETag", entry.etag), ("Cache-Control", CACHE_CONTROL)]
@@ -282,7 +248,6 @@ def remember(request, etag: str, phase_ends) -> None:
 def includeme(config):
     cache = config.registry.congress_etag_cache = EtagCache()
     config.registry.congress_commits.observers.append(StatePublisher(cache))
-    config.registry.setdefault("konbit.wsgi_middleware", []).append(poll_shortcut)
     # Above pyramid_tm: the transaction id must be read before the view's connection opens,
     # and the session's write lock must cover the commit.
     config.add_tween(

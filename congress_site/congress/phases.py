@@ -99,3 +99,30 @@ def seconds_until(ends_at: datetime | None, now: datetime) -> int | None:
     if ends_at is None:
         return None
     return max(0, math.ceil((ends_at - now).total_seconds()))
+
+
+def schedule(
+    schedule_start: datetime, durations: Mapping[str, timedelta] | None = None
+) -> list[tuple[str, datetime, datetime]]:
+    """``(phase, start, end)`` of each timed phase of a schedule, in order; a phase of zero
+    length is left out. ``closed`` begins at the last end."""
+    require_aware(schedule_start, "schedule_start")
+    rows, boundary = [], schedule_start
+    for phase, length in complete_durations(durations).items():
+        if length:
+            rows.append((phase, boundary, boundary + length))
+        boundary += length
+    return rows
+
+
+def disruption(current: str, target: str) -> str | None:
+    """What a change from phase ``current`` to ``target`` would disrupt, for a coordinator to
+    confirm first: ``"close"`` ends a session, ``"back"`` sends it back to an earlier phase
+    (reopening a closed one included); ``None`` for no change or the usual move forward."""
+    if target == current:
+        return None
+    if target == "closed":
+        return "close"
+    if PHASES.index(target) < PHASES.index(current):
+        return "back"
+    return None

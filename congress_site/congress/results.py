@@ -2,10 +2,10 @@
 
 A session's results are its ranked live proposals with every version and the endorsing
 groups; once the session is ``closed`` the board accepts no change, so the document is
-final (``final: true``). A congress merges the results of its sessions into one list of
-principles, each with its source session and the share of that session's groups that
-endorse it, ordered by that share. Markdown and CSV are rendered here; the HTML page and
-the PDF (WeasyPrint) share one template.
+final (``final: true``). A congress's coordinators merge the results of its closed
+sessions into one principles document (``principles``); ``document`` reads it for the page
+and the exports, with each principle's provenance. Markdown and CSV are rendered here; the
+HTML page and the PDF (WeasyPrint) share one template.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+
+from .principles import Source
 
 
 def session_results(session, now: datetime) -> dict:
@@ -59,71 +61,128 @@ def session_results(session, now: datetime) -> dict:
     }
 
 
-def principles(congress, now: datetime) -> dict:
-    """The merged document: closed sessions only, items by share of endorsing groups."""
-    sessions, pending, items = [], [], []
+def candidates(congress, now: datetime) -> tuple[list[dict], list[dict]]:
+    """What a congress's principles can be merged from: ``(closed, pending)``. ``closed``
+    lists each closed session with its ranked proposals as ``principles.Source`` objects;
+    ``pending`` the sessions not closed yet (their results may still change)."""
+    closed, pending = [], []
     for session in congress.sessions():
         result = session_results(session, now)
         if not result["final"]:
             pending.append({"id": session.__name__, "title": session.title})
             continue
-        sessions.append(
-            {"id": session.__name__, "title": session.title, "groups": result["groups"]}
-        )
-        for item in result["items"]:
-            items.append(
-                {
-                    "text": item["text"],
-                    "session": session.title,
-                    "session_id": session.__name__,
-                    "endorsement_count": item["endorsement_count"],
-                    "groups": result["groups"],
-                    "share": item["share"],
-                    "versions": len(item["versions"]),
-                }
+        sources = [
+            Source(
+                session_id=session.__name__,
+                session_title=session.title,
+                proposal_id=item["id"],
+                version=item["version"],
+                text=item["text"],
+                endorsements=item["endorsement_count"],
+                groups=result["groups"],
             )
-    items.sort(key=lambda i: (-i["share"], -i["endorsement_count"]))
-    for number, item in enumerate(items, start=1):
-        item["number"] = number
-    return {"congress": congress.title, "sessions": sessions, "pending": pending, "items": items}
+            for item in result["items"]
+        ]
+        closed.append({"id": session.__name__, "title": session.title, "sources": sources})
+    return closed, pending
+
+
+def document(congress, now: datetime) -> dict:
+    """The principles document as pages and exports show it: its status, the principles
+    in order (numbered) with their provenance, the sessions they come from, the closed
+    proposals not merged yet and the sessions not closed yet, and the history."""
+    doc = congress.principles_doc
+    closed, pending = candidates(congress, now)
+    principles = []
+    if doc is not None:
+        for number, principle in enumerate(doc.principles(), start=1):
+            principles.append({**principle.to_dict(), "number": number})
+    used = doc.used() if doc is not None else set()
+    unmerged = [
+        {**session, "sources": [s for s in session["sources"] if s.key not in used]}
+        for session in closed
+    ]
+    titles = {}
+    for principle in principles:
+        for source in principle["sources"]:
+            titles.setdefault(source["session_id"], source["session_title"])
+    return {
+        "congress": congress.title,
+        "status": doc.status if doc is not None else "draft",
+        "ratified_on": doc.ratified_on if doc is not None else None,
+        "assembly": doc.assembly if doc is not None else "",
+        "principles": principles,
+        "sessions": list(titles.values()),
+        "unmerged": [s for s in unmerged if s["sources"]],
+        "pending": pending,
+        "history": list(reversed(list(doc.history))) if doc is not None else [],
+    }
 
 
 def percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
+def provenance(source: dict, labels: dict) -> str:
+    """One source of a principle, in words: ``Paris (p2, v3): 3/4 groups (75 %)``."""
+    return (
+        f"{source['session_title']} ({source['proposal_id']}, v{source['version']}): "
+        f"{source['endorsements']}/{source['groups']} {labels['groups']} "
+        f"({percent(source['share'])})"
+    )
+
+
 def to_markdown(doc: dict, labels: dict) -> str:
-    """``labels``: translated words (``title``, ``source``, ``endorsed``, ``sessions``)."""
-    lines = [f"# {doc['congress']} — {labels['title']}", ""]
+    """``labels``: translated words (``title``, ``status``, the status names, ``sources``,
+    ``groups``, ``sessions``, ``original``)."""
+    lines = [f"# {doc['congress']} — {labels['title']}", "", f"*{labels['status']}*", ""]
     if doc["sessions"]:
-        names = ", ".join(s["title"] for s in doc["sessions"])
-        lines += [f"*{labels['sessions']}: {names}*", ""]
-    for item in doc["items"]:
-        text = " ".join(item["text"].split())
-        lines.append(f"{item['number']}. {text}")
-        lines.append(
-            f"   — {labels['source']}: {item['session']}; {labels['endorsed']}: "
-            f"{item['endorsement_count']}/{item['groups']} ({percent(item['share'])})"
-        )
+        lines += [f"{labels['sessions']}: {', '.join(doc['sessions'])}", ""]
+    for item in doc["principles"]:
+        lines.append(f"{item['number']}. {' '.join(item['text'].split())}")
+        lines.append(f"   - {labels['sources']}:")
+        for source in item["sources"]:
+            lines.append(f"     - {provenance(source, labels)}")
+            if source["text"] != item["text"]:
+                lines.append(f"       {labels['original']}: {' '.join(source['text'].split())}")
     return "\n".join(lines) + "\n"
 
 
+CSV_COLUMNS = [
+    "number",
+    "principle",
+    "status",
+    "session",
+    "proposal",
+    "version",
+    "proposal_text",
+    "endorsements",
+    "groups",
+    "share",
+]
+
+
 def to_csv(doc: dict) -> str:
+    """One row per source of each principle: the principle, then its provenance."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["number", "text", "session", "endorsements", "groups", "share", "versions"])
-    for item in doc["items"]:
-        writer.writerow(
-            [
-                item["number"],
-                _csv_safe(item["text"]),
-                _csv_safe(item["session"]),
-                item["endorsement_count"],
-                item["groups"],
-                f"{item['share']:.4f}",
-                item["versions"],
-            ]
-        )
+    writer.writerow(CSV_COLUMNS)
+    for item in doc["principles"]:
+        for source in item["sources"]:
+            writer.writerow(
+                [
+                    item["number"],
+                    _csv_safe(item["text"]),
+                    doc["status"],
+                    _csv_safe(source["session_title"]),
+                    source["proposal_id"],
+                    source["version"],
+                    _csv_safe(source["text"]),
+                    source["endorsements"],
+                    source["groups"],
+                    f"{source['share']:.4f}",
+                ]
+            )
     return out.getvalue()
 
 

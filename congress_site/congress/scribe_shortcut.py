@@ -13,8 +13,9 @@ shortcut in front of Pyramid takes only the plain case:
 * at a URL path where the full application has already found a session (and learned its
   queue).
 
-The token is checked when the action is applied, in the transaction that commits it, by
-the same rule the API applies (``actions.token_group``). Everything else goes to the full
+The token is looked up when the action is applied, in the transaction that commits it, and
+the group decided by the one rule every scribe action goes through
+(``scribes.acting_group``, through ``actions.apply``). Everything else goes to the full
 application unchanged, which then gives every other answer (401, 403, 400, 404, 413):
 another path, credentials other than a bearer token, a body that is not a JSON object, a
 token that does not act for this session, or a failure that left the action uncommitted
@@ -22,8 +23,9 @@ token that does not act for this session, or a failure that left the action unco
 with its own retries. Answers the rules give (refusals, the new proposal) are the ones
 the API views give, made by the same functions.
 
-So a bearer-token scribe action has two ways in, this one and the views in ``api``: a check
-added to the views for scribe actions belongs in ``actions.apply`` (or ``token_group``) too.
+The API views, the scribe page's forms and this shortcut all hand their actions to
+``actions`` with the caller's credentials, so a rule on scribe actions is written once, in
+``scribes.acting_group`` (who acts) or ``actions.apply`` (what is applied).
 """
 
 from __future__ import annotations
@@ -37,28 +39,10 @@ from ..api.errors import ApiError, api_error
 from ..security.policy import bearer_in
 from .actions import Action
 from .api import refused
-from .fastpath import proposals_path
+from .paths import scribe_action
+from .scribes import Scribe
 
 STATUS_LINES = {200: "200 OK", 201: "201 Created"}
-
-
-def route(environ) -> tuple[str, str, str | None] | None:
-    """``(session path, action kind, proposal id)`` for the requests this shortcut takes."""
-    found = proposals_path(environ)
-    if found is None:
-        return None
-    path, parts = found
-    # Pyramid drops empty segments and resolves dot segments: left to its traversal.
-    if not all(part and part not in (".", "..") and part.isascii() for part in parts):
-        return None
-    method = environ.get("REQUEST_METHOD")
-    if method == "POST" and not parts:
-        return path, "add", None
-    if method == "PATCH" and len(parts) == 1 and not parts[0].startswith("@"):
-        return path, "edit", parts[0]
-    if method in ("POST", "DELETE") and len(parts) == 2 and parts[1] == "@endorse":
-        return path, "endorse" if method == "POST" else "withdraw", parts[0]
-    return None
 
 
 def read_body(environ) -> bytes | None:
@@ -79,9 +63,7 @@ def read_body(environ) -> bytes | None:
 
 def action_for(environ, commits):
     """``(queue, action)`` when this shortcut takes the request, else ``None``."""
-    if environ.get("REQUEST_METHOD") not in ("POST", "PATCH", "DELETE"):
-        return None
-    found = route(environ)
+    found = scribe_action(environ)
     token = bearer_in(environ.get("HTTP_AUTHORIZATION")) if found else None
     if not token:
         return None
@@ -90,11 +72,8 @@ def action_for(environ, commits):
     if queue is None:
         return None
     # The resource path the URL names (as traversal reads it): the session must still be there.
-    fields = {
-        "proposal": proposal,
-        "token": token,
-        "path": path[len(environ.get("SCRIPT_NAME", "")) :],
-    }
+    scribe = Scribe(token=token, path=path[len(environ.get("SCRIPT_NAME", "")) :])
+    fields = {"proposal": proposal}
     if kind in ("add", "edit"):
         raw = read_body(environ)
         try:
@@ -106,7 +85,7 @@ def action_for(environ, commits):
         fields["text"] = data.get("text")
         if kind == "edit":
             fields["base_version"] = data.get("base_version")
-    return queue, Action(kind, None, **fields)
+    return queue, Action(kind, scribe, **fields)
 
 
 def scribe_shortcut(app, registry):
@@ -135,7 +114,3 @@ def scribe_shortcut(app, registry):
         return [body]
 
     return shortcut
-
-
-def includeme(config):
-    config.registry.setdefault("konbit.wsgi_middleware", []).append(scribe_shortcut)

@@ -1,4 +1,5 @@
-"""Plugs the congress layer into the site (included by ``congress_site.main``)."""
+"""Plugs the congress layer into the site (included by ``congress_site.main``), and wraps
+the site's WSGI application in the congress shortcuts (``wrap_wsgi``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 
 from pyramid_retry import IBeforeRetry
 
-CONTENDED = ("/@proposals", "/@join")
+from .paths import is_contended_write
 
 
 def spread_retries(event):
@@ -15,19 +16,28 @@ def spread_retries(event):
     meets the same crowd. On top of the site's short jitter, wait a little longer, growing
     with each attempt, so the retries of a crowd spread out instead of colliding again."""
     environ = event.environ
-    if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-        return
-    if any(part in environ.get("PATH_INFO", "") for part in CONTENDED):
+    if is_contended_write(environ):
         attempt = environ.get("retry.attempt", 0)
         time.sleep(random.uniform(0, 0.01 * (2**attempt)))
 
 
+def wrap_wsgi(app, registry):
+    """The WSGI application with the congress shortcuts in front of Pyramid, outermost
+    first: a display's poll (the commonest request of all, ``fastpath.poll_shortcut``),
+    then a scribe's bearer-token action (``scribe_shortcut``); anything they do not take
+    reaches Pyramid unchanged."""
+    from .fastpath import poll_shortcut
+    from .scribe_shortcut import scribe_shortcut
+
+    return poll_shortcut(scribe_shortcut(app, registry), registry)
+
+
 def includeme(config):
     from . import content  # noqa: F401  (declares Congress, Session, Venue)
+    from .join_throttle import JoinThrottle
 
+    config.registry.join_throttle = JoinThrottle()
     config.include(".actions")
-    # WSGI shortcuts: the last included is outermost, and polls are the commonest request.
-    config.include(".scribe_shortcut")
     config.include(".fastpath")
     config.add_subscriber(spread_retries, IBeforeRetry)
     config.scan(".api")

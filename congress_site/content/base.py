@@ -8,7 +8,7 @@ conflicting (ZODB resolves bucket-level inserts of distinct keys).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+import uuid
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
@@ -16,17 +16,16 @@ from persistent import Persistent
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 
+# utcnow is also imported from here by older modules; the clock itself lives in clock.py.
+from ..clock import utcnow  # noqa: F401
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Names that would shadow views or API endpoints of the container.
-RESERVED_NAMES = frozenset({"login", "logout", "static"})
+RESERVED_NAMES = frozenset({"login", "logout", "static", "j"})  # j: short join addresses
 
 
 class NameError_(ValueError):
     """A child name that is invalid, reserved or taken."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def slugify(text: str) -> str:
@@ -50,6 +49,8 @@ class Content(Persistent):
         self.title = title
         self.description = description
         now = utcnow()
+        # Stable across renames and moves; known before the first commit (the oid is not).
+        self.uid = uuid.uuid4().hex
         self.created = now
         self.modified = now
         self.creator = None
@@ -78,6 +79,25 @@ class Content(Persistent):
         entry = {"action": action, "actor": actor, "time": utcnow()}
         entry.update(details)
         self.history.append(PersistentMapping(entry))
+
+
+def uid_of(obj) -> str | None:
+    """The object's UID: its own, or for objects made before UIDs existed, its oid."""
+    uid = getattr(obj, "uid", None)
+    if uid is None and getattr(obj, "_p_oid", None):
+        uid = obj._p_oid.hex()
+    return uid
+
+
+def order_key(obj) -> tuple:
+    """Where ``obj`` stands in its folder: by when it was put there (a moved object goes
+    last), unless reordered. Kept on the child, not in a list on the folder, so adding two
+    children at once does not make the folder a write conflict. Objects placed before
+    positions existed stand where their creation time puts them."""
+    position = getattr(obj, "_position", None)
+    if position is None:
+        position = obj.created.timestamp()
+    return (position, obj.__name__ or "")
 
 
 class Item(Content):
@@ -117,6 +137,52 @@ class Container(Content):
     def values(self):
         return self._items.values()
 
+    def ordered_values(self) -> list[Content]:
+        """The children in folder order (what getObjPositionInParent sorts by)."""
+        return sorted(self._items.values(), key=order_key)
+
+    def reorder(self, name: str, delta, subset_ids=None) -> None:
+        """Move the child ``name`` by ``delta`` places ("top", "bottom" or a number of places,
+        negative to go up), counted among ``subset_ids`` when given (the children a client
+        sees, which must be in their current relative order). Only the moved child is
+        written, unless its new neighbours' positions are too close to fit it between."""
+        if name not in self._items:
+            raise NameError_(f"there is no '{name}' here")
+        order = [obj.__name__ for obj in self.ordered_values()]
+        subset = list(subset_ids) if subset_ids is not None else order
+        if name not in subset or [n for n in order if n in set(subset)] != subset:
+            raise ValueError("subset_ids do not match the folder's current order")
+        index = subset.index(name)
+        if delta == "top":
+            target = 0
+        elif delta == "bottom":
+            target = len(subset) - 1
+        elif isinstance(delta, int) and not isinstance(delta, bool):
+            target = min(max(index + delta, 0), len(subset) - 1)
+        else:
+            raise ValueError('delta must be "top", "bottom" or a whole number')
+        if target == index:
+            return
+        # Place it next to the subset's neighbour at the target, in the full order.
+        neighbour = subset[target]
+        order.remove(name)
+        at = order.index(neighbour) + (1 if target > index else 0)
+        order.insert(at, name)
+        keys = [order_key(self._items[n])[0] for n in order]
+        before = keys[at - 1] if at > 0 else None
+        after = keys[at + 1] if at + 1 < len(order) else None
+        if before is None:
+            position = after - 1.0
+        elif after is None:
+            position = before + 1.0
+        else:
+            position = (before + after) / 2
+        if (before is not None and position <= before) or (after is not None and position >= after):
+            for i, n in enumerate(order):  # no room left between them: renumber all
+                self._items[n]._position = float(i)
+            return
+        self._items[name]._position = position
+
     def items(self):
         return self._items.items()
 
@@ -141,10 +207,12 @@ class Container(Content):
             name = f"{base}-{n}"
         return name
 
-    def add(self, name: str, obj: Content) -> Content:
+    def add(self, name: str, obj: Content, position: float | None = None) -> Content:
+        """Put ``obj`` here under ``name``: last in folder order, or at ``position``."""
         self.check_name(name)
         obj.__name__ = name
         obj.__parent__ = self
+        obj._position = utcnow().timestamp() if position is None else position
         self._items[name] = obj
         self._count.change(1)
         return obj
@@ -159,7 +227,7 @@ class Container(Content):
             return self._items[old]
         self.check_name(new)
         obj = self.remove(old)
-        return self.add(new, obj)
+        return self.add(new, obj, order_key(obj)[0])
 
 
 class SiteRoot(Container):

@@ -23,11 +23,12 @@ class ContentType:
     workflow: str | None = "simple_publication"
     # Fields that hold sanitised rich text (HTML).
     rich_text: tuple[str, ...] = ()
-    # Fields whose previous values are kept in the history (Page texts).
-    versioned: tuple[str, ...] = ()
     # Fields shown read-only: set by the system, never by forms or the API.
     readonly: tuple[str, ...] = field(default=())
     view_template: str = "congress_site:templates/content/view.pt"
+    # Whether a copy made from the schema's fields is a whole copy: false for types that
+    # keep state outside their fields (a session's proposals, a member's ledger).
+    copyable: bool = False
 
     @property
     def folderish(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from html.parser import HTMLParser
 
 import colander
 import deform
@@ -14,6 +15,21 @@ from .registry import content_type
 MAX_TITLE = 200
 MAX_TEXT = 200_000
 TIMEZONES = sorted(zoneinfo.available_timezones())
+_default_timezone = "UTC"
+
+
+def configure_default_timezone(zone: str | None) -> None:
+    """The site's default time zone (the ``site.default_timezone`` setting): what a new
+    event or congress session gets unless another is chosen."""
+    global _default_timezone
+    zone = zone or "UTC"
+    if zone not in TIMEZONES:
+        raise ValueError(f"site.default_timezone: unknown time zone {zone!r}")
+    _default_timezone = zone
+
+
+def default_timezone() -> str:
+    return _default_timezone
 
 
 def base_schema() -> colander.Schema:
@@ -39,15 +55,43 @@ def base_schema() -> colander.Schema:
     return schema
 
 
+class _Images(HTMLParser):
+    """The ``alt`` of every image in a piece of HTML (None when it has none)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.alts: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+
+
+def images_have_alt(node, value) -> None:
+    """Every image in rich text needs its alternative text (for those who cannot see it):
+    forms and the JSON API refuse one without it, whatever editor wrote the HTML."""
+    images = _Images()
+    images.feed(value or "")
+    images.close()
+    if any(not (alt or "").strip() for alt in images.alts):
+        raise colander.Invalid(
+            node,
+            _("Every image needs a text alternative: describe what it shows for those who "
+              "cannot see it."),
+        )  # fmt: skip
+
+
 def rich_text_node(name="text", title=None) -> colander.SchemaNode:
     return colander.SchemaNode(
         colander.String(),
         name=name,
         title=title or _("Text"),
         missing="",
-        validator=colander.Length(max=MAX_TEXT),
+        validator=colander.All(colander.Length(max=MAX_TEXT), images_have_alt),
         widget=deform.widget.TextAreaWidget(rows=12, css_class="richtext"),
-        description=_("HTML is allowed; scripts and unsafe markup are removed."),
+        description=_(
+            "Every image needs its alternative text. Scripts and unsafe markup are removed."
+        ),
     )
 
 
@@ -65,7 +109,9 @@ def choice_node(name, title, values, missing) -> colander.SchemaNode:
 
 
 def timezone_node() -> colander.SchemaNode:
-    return choice_node("timezone", _("Time zone"), TIMEZONES, "UTC")
+    node = choice_node("timezone", _("Time zone"), TIMEZONES, default_timezone())
+    node.default = default_timezone()  # what the add form shows selected
+    return node
 
 
 def folder_schema():
@@ -143,6 +189,7 @@ def file_schema():
 
 @content_type(
     name="Folder",
+    copyable=True,
     title=_("Folder"),
     schema=folder_schema,
     addable_to=("Site", "Folder"),
@@ -153,10 +200,10 @@ class Folder(Container):
 
 @content_type(
     name="Page",
+    copyable=True,
     title=_("Page"),
     schema=page_schema,
     rich_text=("text",),
-    versioned=("text",),
 )
 class Page(Item):
     text = ""
@@ -164,10 +211,10 @@ class Page(Item):
 
 @content_type(
     name="News Item",
+    copyable=True,
     title=_("News item"),
     schema=news_schema,
     rich_text=("text",),
-    versioned=("text",),
 )
 class NewsItem(Item):
     text = ""
@@ -176,6 +223,7 @@ class NewsItem(Item):
 
 @content_type(
     name="Event",
+    copyable=True,
     title=_("Event"),
     schema=event_schema,
     rich_text=("text",),
@@ -188,6 +236,7 @@ class Event(Item):
 
 @content_type(
     name="File",
+    copyable=True,
     title=_("File"),
     schema=file_schema,
     view_template="congress_site:templates/content/file.pt",
@@ -213,6 +262,7 @@ def image_schema():
 
 @content_type(
     name="Image",
+    copyable=True,
     title=_("Image"),
     schema=image_schema,
     view_template="congress_site:templates/content/file.pt",

@@ -2,7 +2,8 @@
 
 Pure Python, no Pyramid: money is integer cents with a currency, time is integer
 minutes, and every result is a frozen value computed from its inputs. The web layer
-stores the values (they pickle, so they can live in ZODB) and calls these functions.
+(``web/``: the store, pages, JSON API and commands) stores the values (they pickle, so
+they live in ZODB, in the persistent objects of ``models``) and calls these functions.
 
 Modules, in dependency order:
 

@@ -28,10 +28,10 @@ from ..content.base import Container, Item
 from ..content.registry import content_type
 from ..content.types import choice_node
 from ..security.roles import ALL_PERMISSIONS, DENY_ALL, VIEW, Allow, role_principal
-from .i18n import _
 from .money import CURRENCIES
 from .months import Month
 from .subscriptions import SubscriptionHistory
+from .web.i18n import _
 
 # Permissions of the ledger. Managers (coordinators) hold every permission.
 LOG_TIME = "ledger_log_time"  # log interventions: Sysadmin (global or local role)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import InvalidMonth
@@ -97,3 +97,31 @@ def month_range(first: Month, last: Month) -> Iterator[Month]:
         raise InvalidMonth("to", f"{last} is before {first}", code="invalid_range")
     for index in range(first.index, last.index + 1):
         yield Month.from_index(index)
+
+
+# A ledger date may lie this many months before the earliest, and after the latest, of
+# today and the subscription history: a year either way takes late corrections, back-dated
+# imports and planned changes, and refuses typos such as 9999-12-31 or 0226-03-01 (stored,
+# they would show in no statement).
+PLAUSIBLE_MARGIN = 12
+
+
+def plausible_window(
+    anchors: Iterable[Month], today: datetime.date, margin: int = PLAUSIBLE_MARGIN
+) -> tuple[Month, Month]:
+    """The months a ledger date may fall in, around ``today`` and the ``anchors`` (the
+    months of the subscription history)."""
+    months = [Month.of(today), *anchors]
+    return min(months) - margin, max(months) + margin
+
+
+def require_plausible(month: Month, window: tuple[Month, Month], field: str, shown: str) -> None:
+    """Raise :class:`InvalidMonth` (``implausible_date``) unless ``month`` is in
+    ``window``; ``shown`` is the value as given, for the message."""
+    first, last = window
+    if not first <= month <= last:
+        raise InvalidMonth(
+            field,
+            f"{shown} is too far from today and the subscription history (from {first} to {last})",
+            code="implausible_date",
+        )

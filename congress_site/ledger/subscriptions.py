@@ -11,12 +11,13 @@ Two lines with the same ``start`` are ambiguous and refused.
 from __future__ import annotations
 
 import bisect
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import CurrencyMismatch, InvalidEntry
 from .money import Money, get_currency
-from .months import Month, month_range
+from .months import PLAUSIBLE_MARGIN, Month, month_range, require_plausible
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,10 @@ class SubscriptionHistory:
     def first_month(self) -> Month | None:
         return self._starts[0] if self._starts else None
 
+    def months(self) -> list[Month]:
+        """Every month a line starts or ends in: what other ledger dates are judged by."""
+        return [*self._starts, *(s.until for s in self.subscriptions if s.until is not None)]
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SubscriptionHistory):
             return NotImplemented
@@ -152,3 +157,25 @@ def check_history_change(
                 "subscriptions",
                 f"the change alters the dues of closed month {month}; start it in an open month",
             )
+
+
+# How far back a subscription line may start: histories are imported from the konbit's
+# beginnings, never from another century. Forward, the usual margin (planned changes).
+HISTORY_YEARS_BACK = 30
+
+
+def check_plausible_lines(
+    old: SubscriptionHistory, new: SubscriptionHistory, today: datetime.date
+) -> None:
+    """Refuse a new or changed line starting or ending implausibly far from today (the
+    history's months anchor the window of every other ledger date). Lines kept as they were
+    are not judged again."""
+    current = Month.of(today)
+    window = (current - 12 * HISTORY_YEARS_BACK, current + PLAUSIBLE_MARGIN)
+    kept = set(old.subscriptions)
+    for i, line in enumerate(new.subscriptions):
+        if line in kept:
+            continue
+        require_plausible(line.start, window, f"subscriptions[{i}].from", str(line.start))
+        if line.until is not None:
+            require_plausible(line.until, window, f"subscriptions[{i}].until", str(line.until))

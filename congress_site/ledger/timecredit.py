@@ -7,6 +7,7 @@ Time is integer minutes everywhere. Decided rules:
 * Exchange rates live on the month's credit record as integer ratios
   (:class:`ExchangeRate`: ``cad_cents`` CAD cents for ``per_cents`` cents of a currency),
   fixed when the record is made, so members' parts are never recomputed with new rates.
+* A development item's id is a slug (``backup-drill``): it appears in URLs.
 * An intervention is 1..1440 minutes; ``development`` needs an item id, ``maintenance``
   must not have one. Time may not be logged on a ``proposed`` item (the collective has not
   allocated it yet).
@@ -36,6 +37,9 @@ MAX_INTERVENTION_MINUTES = 24 * 60
 
 ITEM_STATUSES = ("proposed", "allocated", "in_progress", "done")
 LOGGABLE_ITEM_STATUSES = ("allocated", "in_progress", "done")
+# An item's id is a slug (what a title becomes): it is a URL segment (PUT @items/<id>).
+ITEM_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ITEM_ID = 60
 
 
 _HOURS_RE = re.compile(r"([0-9]{1,6})(?:\.([0-9]{1,2}))?")
@@ -136,6 +140,13 @@ class DevelopmentItem:
 
     def __post_init__(self) -> None:
         require_text(self.id, "id", allow_empty=False)
+        if len(self.id) > MAX_ITEM_ID or not ITEM_ID_RE.fullmatch(self.id):
+            raise InvalidEntry(
+                "id",
+                f"{self.id!r} is not a short name: lowercase letters and digits, words "
+                f"joined by '-', at most {MAX_ITEM_ID} characters",
+                code="invalid_id",
+            )
         require_text(self.title, "title", allow_empty=False)
         require_text(self.description, "description")
         require_minutes(self.allocated_minutes, "allocated_minutes")

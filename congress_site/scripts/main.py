@@ -13,7 +13,7 @@ from .db import open_db
 COMMAND_MODULES = [
     "congress_site.scripts.site_commands",
     "congress_site.congress.commands",
-    "congress_site.ledger.commands",
+    "congress_site.ledger.web.commands",
 ]
 
 

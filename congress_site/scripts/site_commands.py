@@ -28,6 +28,7 @@ def register(subparsers):
         action="store_true",
         help="read the password from standard input (else one is generated)",
     )
+    p.add_argument("--if-missing", action="store_true", help="leave an existing user unchanged")
     p.set_defaults(run=cmd_adduser)
 
     p = subparsers.add_parser("demo", help="create the site with demo content and an admin")
@@ -70,6 +71,9 @@ def cmd_adduser(db, args):
     password, generated = _read_password(args, login)
     with site_transaction(db, f"adduser {login}") as site:
         user = site.users.get(login)
+        if user is not None and args.if_missing:
+            print(f"user {login} exists: unchanged")
+            return
         try:
             if user is None:
                 site.users.add_user(login, password, args.fullname, args.email, args.role)
@@ -181,7 +185,7 @@ def cmd_demo(db, args):
             secret_file.write_text(password + "\n")
             secret_file.chmod(0o600)
         populate_demo(site)
-        for name in ("congress_site.congress.demo", "congress_site.ledger.demo"):
+        for name in ("congress_site.congress.demo", "congress_site.ledger.web.demo"):
             if importlib.util.find_spec(name) is not None:
                 importlib.import_module(name).populate(site)
     password = secret_file.read_text().strip() if secret_file.exists() else "(unknown)"

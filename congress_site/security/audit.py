@@ -11,7 +11,7 @@ import secrets
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from ..content.base import utcnow
+from ..clock import utcnow
 
 
 class AuditLog(Persistent):

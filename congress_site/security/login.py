@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from .directory import DirectoryUnavailable
-from .ratelimit import LoginThrottle
+from .ratelimit import LoginThrottle, refused
 
 log = logging.getLogger(__name__)
 THROTTLE = LoginThrottle()
@@ -35,7 +35,7 @@ def attempt_login(site, login: str, password: str, address: str, directory=None)
     login = (login or "").strip().lower()
     wait = THROTTLE.retry_after(login, address)
     if wait:
-        log.warning("login throttled for %s from %s", login, address)
+        refused("login", "throttled", address, login=login)
         return LoginResult(None, wait)
     user = site.users.get(login)
     from .passwords import verify_password
@@ -60,12 +60,15 @@ def attempt_login(site, login: str, password: str, address: str, directory=None)
         THROTTLE.failed(login, address)
         # A refused login answers 4xx, which aborts the transaction, so the
         # failure goes to the log (where fail2ban reads it), not the audit log.
-        log.warning("login failed for %s from %s", login, address)
+        refused("login", "failed", address, login=login)
         return LoginResult(None, 0.0)
-    THROTTLE.succeeded(login)
+    THROTTLE.succeeded(login, address)
     site.audit.add("login", login, address)
     return LoginResult(user, 0.0)
 
 
 def client_address(request) -> str:
-    return request.client_addr or "-"
+    """The client's address as the server saw it. Behind the site's nginx, waitress sets it
+    from ``X-Forwarded-For`` (``trusted_proxy``); the header itself is the client's to write
+    (webob's ``client_addr`` reads it), so it never decides."""
+    return request.remote_addr or "-"

@@ -106,6 +106,12 @@ def identify(request, site) -> Identity | None:
     return None
 
 
+def search_principals(identity: Identity | None) -> frozenset:
+    """The principals a catalog search is filtered by: the catalog's allowed-to-view index
+    already lists the users and groups holding a local role that grants viewing."""
+    return identity.base_principals if identity is not None else _ANONYMOUS
+
+
 def _local_role_principals(identity: Identity, obj) -> frozenset:
     """Roles the identity holds on `obj` itself (not inherited)."""
     local = getattr(obj, "local_roles", None)

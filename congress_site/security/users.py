@@ -7,7 +7,7 @@ import re
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
-from ..content.base import utcnow
+from ..clock import utcnow
 from ..members.rules import login_problem
 from .passwords import hash_password, needs_rehash, verify_password
 from .roles import GLOBAL_ROLES

@@ -4,18 +4,20 @@ and call content.operations, workflow and security functions."""
 from __future__ import annotations
 
 import deform
+from pyramid.static import QueryStringConstantCacheBuster
 from pyramid.threadlocal import get_current_request
+
+from ..plain import json_wanted
 
 
 def wants_json(request) -> bool:
-    """plone.restapi's rule: the client asked for `Accept: application/json`;
-    `@`-named endpoints and JSON bodies are API calls too."""
-    accept = request.headers.get("Accept", "")
-    if "application/json" in accept and "text/html" not in accept:
-        return True
-    if (request.view_name or "").startswith("@"):
-        return True
-    return request.method not in ("GET", "HEAD") and request.content_type == "application/json"
+    """Whether the request is an API call (``plain.json_wanted``)."""
+    return json_wanted(
+        request.headers.get("Accept", ""),
+        request.method,
+        request.content_type,
+        (getattr(request, "view_name", None) or "").startswith("@"),
+    )
 
 
 class ApiPredicate:
@@ -41,6 +43,12 @@ def includeme(config):
     config.include(".account")
     config.add_static_view("static", "congress_site:static", cache_max_age=3600)
     config.add_static_view("deform_static", "deform:static", cache_max_age=3600)
+    # A deployment names its release: static URLs then change with it, so a front proxy
+    # may keep static files for a long time.
+    version = config.registry.settings.get("static.version")
+    if version:
+        for spec in ("congress_site:static/", "deform:static/"):
+            config.add_cache_buster(spec, QueryStringConstantCacheBuster(version))
     deform.Form.set_zpt_renderer(
         deform.Form.default_renderer.loader.search_path, translator=_deform_translator
     )

@@ -20,7 +20,8 @@ from ..security.directory import (
     from_registry,
 )
 from ..security.roles import VIEW
-from .content import BaseView
+from ..urls import external_url
+from .base import BaseView
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class AccountView(BaseView):
     @property
     def statement(self) -> str | None:
         """The statement of the person's member organisation, when they may read it."""
-        from ..ledger import store
+        from ..ledger.web import store
 
         folder = store.get_folder(self.request.site)
         member_id = self.person.member if self.person is not None else None
@@ -154,7 +155,7 @@ class AccountView(BaseView):
 def _link_message(request, person, token) -> Message:
     t = request.localizer.translate
     site = request.site.title
-    link = request.resource_url(request.site, "@@set-password", query={"token": token})
+    link = external_url(request, request.site, "@@set-password", query={"token": token})
     body = [
         t(_("Hello ${name},", mapping={"name": person.name})),
         t(
@@ -182,7 +183,7 @@ def send_password_link(request, person, token) -> None:
         log.warning("password link for %s (mail is not configured): %s", person.login,
                     message.body.split("\n\n")[2].split("\n")[-1])  # fmt: skip
         return
-    from ..ledger.alert_mail import bind_mailer
+    from ..ledger.web.alert_mail import bind_mailer
 
     bind_mailer(mailer, request.tm).send(message)
     log.info("password link for %s mailed to %s", person.login, person.email)

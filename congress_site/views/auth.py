@@ -17,7 +17,8 @@ from ..security.directory import DirectoryUnavailable, LinkRefused, from_registr
 from ..security.login import attempt_login, client_address
 from ..security.passwords import password_problems
 from ..security.tokens import RESET_TOKEN_LIFETIME
-from .content import BaseView
+from ..urls import external_url
+from .base import BaseView
 from .forms import make_form, validate
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class LoginView(BaseView):
                     mapping={"minutes": int(result.retry_after // 60) + 1},
                 )
                 self.request.response.status = 429
+                self.request.response.headers["Retry-After"] = str(int(result.retry_after) + 1)
             elif result.unavailable:
                 message = _("The konbit's directory does not answer. Try again in a minute.")
                 self.request.response.status = 503
@@ -152,7 +154,7 @@ class PasswordView(BaseView):
             raise HTTPForbidden()
         user = identity.user
         directory = from_registry(self.request.registry) if user.source == "directory" else None
-        schema = PasswordSchema()
+        schema = PasswordSchema().clone()  # its own nodes: validators are per request
         schema["new"].validator = _password_validator(user.login)
         if directory is None:
             schema["current"].validator = _current_password_validator(user)
@@ -254,7 +256,7 @@ class ResetView(BaseView):
                     return self.page(form=form.render(data), heading=heading)
             elif user is not None:
                 token = site.tokens.issue("reset", RESET_TOKEN_LIFETIME, login=user.login)
-                link = self.request.resource_url(site, "@@reset-password", query={"token": token})
+                link = external_url(self.request, site, "@@reset-password", query={"token": token})
                 log.warning("password reset link for %s: %s", user.login, link)
                 site.audit.add("reset_requested", user.login, client_address(self.request))
             # The same answer either way: it must not reveal which emails exist.
@@ -282,7 +284,7 @@ class ResetView(BaseView):
         if record is None:
             self.request.response.status = 400
             return self.page(form="", heading=_("This reset link is invalid or has expired."))
-        schema = ResetSchema()
+        schema = ResetSchema().clone()  # its own nodes: validators are per request
         schema["new"].validator = _password_validator(record["login"])
         form = make_form(schema, self.request, button=_("Set password"))
         if self.request.method == "POST":
@@ -341,7 +343,7 @@ class SetPasswordView(BaseView):
             return self.refused(refused.reason)
         except DirectoryUnavailable:
             return self.unavailable(heading)
-        schema = ResetSchema()
+        schema = ResetSchema().clone()  # its own nodes: validators are per request
         schema["new"].validator = _password_validator(person.login)
         form = make_form(schema, self.request, button=_("Set password"))
         intro = _(

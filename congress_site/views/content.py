@@ -14,25 +14,21 @@ from pyramid.response import FileIter, Response
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
+from .. import chrome
 from ..cache import mark_cacheable
-from ..content import operations
+from ..content import operations, versions
 from ..content.base import Container, Content, NameError_, SiteRoot
 from ..content.registry import get_type
 from ..content.types import File
 from ..i18n import _
-from ..security.roles import (
-    DELETE,
-    EDIT,
-    LOCAL_ROLES,
-    SHARE,
-    VIEW,
-    VIEW_HISTORY,
-    group_principal,
-    user_principal,
-)
-from ..workflow import WorkflowError, transition, workflow_for
+from ..security import sharing
+from ..security.policy import search_principals
+from ..security.roles import DELETE, EDIT, LOCAL_ROLES, SHARE, VIEW, VIEW_HISTORY
+from ..workflow import WorkflowError, transition
+
+# BaseView is imported from here by the congress and ledger pages.
+from .base import BaseView
 from .forms import make_form, validate
-from .layout import Layout
 
 
 class Row(NamedTuple):
@@ -44,35 +40,6 @@ class Row(NamedTuple):
     state: str | None
     description: str
     state_title: str = ""
-
-
-class BaseView:
-    def __init__(self, context, request):
-        self.context = context
-        self.request = request
-        self.layout = Layout(context, request)
-
-    @property
-    def actor(self):
-        return self.request.authenticated_userid
-
-    def page(self, **values):
-        values.setdefault("layout", self.layout)
-        values.setdefault("view", self)
-        return values
-
-    def flash(self, message):
-        self.request.session.flash(message)
-
-    def state_title(self, obj) -> str:
-        wf = workflow_for(obj)
-        if wf is None or obj.review_state not in wf.states:
-            return obj.review_state or ""
-        return self.request.localizer.translate(wf.state(obj.review_state).title)
-
-    def type_title(self, obj):
-        ct = get_type(obj.type_name)
-        return ct.title if ct else obj.type_name
 
 
 @view_config(context=Content, permission=VIEW, api=False)
@@ -87,8 +54,7 @@ class ContentView(BaseView):
 
     @functools.cached_property
     def children(self):
-        children = [c for c in self.context.values() if self.request.has_permission(VIEW, c)]
-        return sorted(children, key=lambda c: c.created)
+        return chrome.visible_children(self.context, self.request)
 
     def visible_children(self):
         return self.children
@@ -148,6 +114,13 @@ def download(context, request):
     return response
 
 
+def _editor(ct, context, request) -> str | None:
+    """The rich-text editor's configuration when the type has rich text."""
+    from .editor import editor_config
+
+    return editor_config(context, request) if ct.rich_text else None
+
+
 def _edit_schema(ct, context=None):
     schema = ct.schema()
     if context is not None and "file" in schema:
@@ -167,15 +140,16 @@ class AddView(BaseView):
             raise HTTPForbidden()
         form = make_form(_edit_schema(ct), self.request, action=self.request.url)
         heading = _("Add ${type}", mapping={"type": self.request.localizer.translate(ct.title)})
+        editor = _editor(ct, self.context, self.request)
         if self.request.method == "POST":
             try:
                 appstruct = validate(form, self.request)
             except deform.ValidationFailure as failure:
-                return self.page(form=failure.render(), heading=heading)
+                return self.page(form=failure.render(), heading=heading, editor=editor)
             obj = operations.create(self.context, ct.name, appstruct, self.actor)
             self.flash(_("Added."))
             return HTTPFound(self.request.resource_url(obj))
-        return self.page(form=form.render(), heading=heading)
+        return self.page(form=form.render(), heading=heading, editor=editor)
 
 
 @view_config(
@@ -189,11 +163,12 @@ class EditView(BaseView):
         schema = _edit_schema(ct, self.context)
         form = make_form(schema, self.request)
         heading = _("Edit ${title}", mapping={"title": self.context.title})
+        editor = _editor(ct, self.context, self.request)
         if self.request.method == "POST":
             try:
                 appstruct = validate(form, self.request)
             except deform.ValidationFailure as failure:
-                return self.page(form=failure.render(), heading=heading)
+                return self.page(form=failure.render(), heading=heading, editor=editor)
             try:
                 operations.edit(self.context, appstruct, self.actor)
             except operations.EditRefused as refused:
@@ -202,7 +177,7 @@ class EditView(BaseView):
                     error[name] = message
                 form.widget.handle_error(form, error)
                 self.request.response.status = 409
-                return self.page(form=form.render(appstruct), heading=heading)
+                return self.page(form=form.render(appstruct), heading=heading, editor=editor)
             self.flash(_("Changes saved."))
             return HTTPFound(self.request.resource_url(self.context))
         current = {}
@@ -211,7 +186,7 @@ class EditView(BaseView):
             if node.name == "file":
                 continue
             current[node.name] = colander.null if value is None else value
-        return self.page(form=form.render(current), heading=heading)
+        return self.page(form=form.render(current), heading=heading, editor=editor)
 
 
 @view_config(
@@ -298,9 +273,7 @@ class RenameView(BaseView):
 )
 class ContentsView(BaseView):
     def __call__(self):
-        items = [c for c in self.context.values() if self.request.has_permission(VIEW, c)]
-        items.sort(key=lambda c: c.created)
-        return self.page(items=items)
+        return self.page(items=chrome.visible_children(self.context, self.request))
 
 
 @view_config(context=Content, name="workflow", request_method="POST", permission=VIEW)
@@ -318,36 +291,69 @@ def workflow_view(context, request):
     context=Content, name="sharing", permission=SHARE, renderer="congress_site:templates/sharing.pt"
 )
 class SharingView(BaseView):
-    def __call__(self):
-        site = self.request.site
-        if self.request.method == "POST":
-            principal = self.request.POST.get("principal", "").strip()
-            roles = [r for r in self.request.POST.getall("roles") if r in LOCAL_ROLES]
-            if not self._known(principal):
-                self.flash(_("Unknown user or group."))
-                return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-            operations.set_local_roles(self.context, principal, roles, self.actor)
-            self.flash(_("Sharing updated."))
-            return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
-        entries = sorted(self.context.local_roles.items())
-        inherited = []
-        node = self.context.__parent__
-        while node is not None:
-            for principal, roles in (getattr(node, "local_roles", None) or {}).items():
-                inherited.append((principal, sorted(roles), node))
-            node = node.__parent__
-        users = [user_principal(u) for u in site.users.users.keys()]
-        groups = [group_principal(g) for g in site.users.groups.keys()]
-        return self.page(
-            entries=entries, inherited=inherited, roles=LOCAL_ROLES, principals=users + groups
-        )
+    """Plone's Sharing page: who holds which role here (set here or inherited from the
+    folders above), and a search by name to give roles to more users and groups. The
+    rules are in ``security.sharing``, which the JSON API shares."""
 
-    def _known(self, principal):
-        users = self.request.site.users
-        kind, _sep, name = principal.partition(":")
-        return (kind == "user" and name in users.users) or (
-            kind == "group" and name in users.groups
-        )
+    def __call__(self):
+        if self.request.method == "POST":
+            principal_id = self.request.POST.get("principal", "").strip()
+            roles = self.request.POST.getall("roles")
+            try:
+                who = sharing.share(
+                    self.context, self.request.site.users, principal_id, roles, self.actor
+                )
+            except sharing.SharingError as exc:
+                self.flash(SHARING_ERRORS[exc.code])
+                return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
+            # Translated now: the session keeps strings, not a message's mapping.
+            message = _("Sharing updated for ${name}.", mapping={"name": who.label})
+            self.flash(self.request.localizer.translate(message))
+            return HTTPFound(self.request.resource_url(self.context, "@@sharing"))
+        return self.page(roles=LOCAL_ROLES)
+
+    @functools.cached_property
+    def query(self) -> str:
+        return self.request.GET.get("search", "").strip()[:100]
+
+    @functools.cached_property
+    def entries(self):
+        return sharing.entries(self.context, self.request.site.users)
+
+    @functools.cached_property
+    def results(self):
+        """Search results, without those already listed (their row has the checkboxes)."""
+        listed = {e.principal.id for e in self.entries}
+        found = sharing.search(self.request.site.users, self.query)
+        return [p for p in found if p.id not in listed]
+
+    def kind_title(self, principal) -> str:
+        return _("Group") if principal.kind == "group" else _("User")
+
+    def role_title(self, role) -> str:
+        return self.request.localizer.translate(ROLE_TITLES.get(role, role))
+
+
+SHARING_ERRORS = {
+    "unknown_principal": _("Unknown user or group."),
+    "unknown_role": _("That role cannot be given here."),
+}
+ROLE_TITLES = {
+    "Owner": _("Owner"),
+    "Editor": _("Can edit"),
+    "Contributor": _("Can add"),
+    "Reviewer": _("Can review"),
+    "Reader": _("Can view"),
+}
+
+
+ACTION_TITLES = {
+    "created": _("Created"),
+    "edited": _("Edited"),
+    "reverted": _("Reverted"),
+    "workflow": _("State changed"),
+    "moved": _("Moved"),
+}
 
 
 @view_config(
@@ -357,16 +363,137 @@ class SharingView(BaseView):
     renderer="congress_site:templates/history.pt",
 )
 class HistoryView(BaseView):
+    """Who did what, when; the difference between any two versions of every field
+    (``?a=N&b=M``, version numbers as in ``@history``); reverting to a version."""
+
     def __call__(self):
-        entries = list(reversed(list(self.context.history)))
-        version = self.request.params.get("version")
-        shown = None
-        if version is not None:
-            try:
-                shown = entries[len(entries) - 1 - int(version)]
-            except (ValueError, IndexError) as exc:
-                raise HTTPNotFound() from exc
-        return self.page(entries=entries, shown=shown, count=len(entries))
+        return self.page(entries=self.entries, count=len(self.context.history))
+
+    @functools.cached_property
+    def entries(self):
+        return list(reversed(list(enumerate(self.context.history))))
+
+    @functools.cached_property
+    def versions(self) -> dict:
+        return {v.number: v for v in versions.versions(self.context)}
+
+    @staticmethod
+    def _number(text) -> int:
+        """A version number from the query (plain ASCII digits), else a 400."""
+        if not isinstance(text, str) or not (text.isascii() and text.isdigit()):
+            raise HTTPBadRequest(_("The version must be a number."))
+        return int(text)
+
+    def previous_version(self, number: int):
+        older = [n for n in self.versions if n < number]
+        return max(older) if older else None
+
+    @functools.cached_property
+    def comparison(self):
+        """(before, after, field diffs) asked for, or None. ``?version=N`` (the older
+        link) compares N with the version before it."""
+        params = self.request.GET
+        if "b" not in params and "version" not in params:
+            return None
+        b = self._number(params.get("b", params.get("version")))
+        a = self._number(params["a"]) if "a" in params else self.previous_version(b)
+        for n in (a, b):
+            if n is not None and n >= len(self.context.history):
+                raise HTTPNotFound()
+            if n is not None and n not in self.versions:
+                # A workflow change or a move: the fields did not change there.
+                raise HTTPBadRequest(_("This entry of the history is not a version."))
+        if a is None:
+            raise HTTPBadRequest(_("There is no earlier version to compare with."))
+        before, after = sorted((self.versions[a], self.versions[b]), key=lambda v: v.number)
+        ct = get_type(self.context.type_name)
+        rich = ct.rich_text if ct else ()
+        return before, after, versions.diff(before, after, rich)
+
+    def compared(self, side: int):
+        """The number of the version compared on ``side`` (0: from, 1: to), if any."""
+        return self.comparison[side].number if self.comparison else None
+
+    @functools.cached_property
+    def field_titles(self) -> dict:
+        ct = get_type(self.context.type_name)
+        return {node.name: node.title for node in ct.schema().children} if ct else {}
+
+    def field_title(self, name) -> str:
+        return self.request.localizer.translate(self.field_titles.get(name, name))
+
+    def action_title(self, entry) -> str:
+        return self.request.localizer.translate(ACTION_TITLES.get(entry["action"], entry["action"]))
+
+    def who(self, entry) -> str:
+        user = self.request.site.users.get(entry.get("actor") or "")
+        return user.fullname if user is not None else (entry.get("actor") or "—")
+
+    def version_label(self, version) -> str:
+        return self.request.localizer.translate(
+            _(
+                "version ${number} of ${date}",
+                mapping={
+                    "number": version.number,
+                    "date": self.layout.format_date(version.entry["time"]),
+                },
+            )
+        )
+
+    def revert_label(self, version):
+        return _("Revert to ${version}", mapping={"version": self.version_label(version)})
+
+    def value(self, value) -> str:
+        """A field value as text for the comparison (not text fields, which show words)."""
+        if value is versions.UNKNOWN:
+            return self.request.localizer.translate(_("(not recorded)"))
+        if value is None or value == "":
+            return "—"
+        if hasattr(value, "hour"):
+            return self.layout.format_date(value)
+        if hasattr(value, "filename"):
+            return value.filename
+        return str(value)
+
+    @staticmethod
+    def changes_html(changes) -> str:
+        """Word changes as markup: deleted words in <del>, inserted ones in <ins>."""
+        from html import escape
+
+        tags = {"delete": "del", "insert": "ins"}
+        return "".join(
+            f"<{tags[op]}>{escape(text)}</{tags[op]}>" if op in tags else escape(text)
+            for op, text in changes
+        )
+
+    @property
+    def can_revert(self) -> bool:
+        return bool(self.request.has_permission(EDIT, self.context))
+
+    @property
+    def latest(self):
+        return max(self.versions) if self.versions else None
+
+
+@view_config(context=Content, name="revert", request_method="POST", permission=EDIT)
+def revert_view(context, request):
+    """Bring the fields back to a version: a new version, in the history and the audit log."""
+    url = request.resource_url(context, "@@history")
+    try:
+        number = int(request.POST.get("version", ""))
+        changed = versions.revert(context, number, request.authenticated_userid)
+    except operations.EditRefused as refused:
+        for message in refused.errors.values():
+            request.session.flash(message)
+        return HTTPFound(url)
+    except ValueError:  # not a number, or no such version
+        raise HTTPBadRequest(_("There is no such version.")) from None
+    if changed:
+        message = _("Reverted to version ${number}.", mapping={"number": number})
+        request.session.flash(request.localizer.translate(message))
+    else:
+        request.session.flash(_("That version is the current one: nothing changed."))
+    return HTTPFound(url)
 
 
 FRONT_PAGE = "front-page"
@@ -391,11 +518,9 @@ class FrontPage(ContentView):
         return None
 
     def _latest(self, type_name, sort, reverse, limit=5):
-        from .site import search_principals
-
         _total, found = self.request.site.catalog.search(
             self.request.site,
-            search_principals(self.request),
+            search_principals(self.request.identity),
             types=[type_name],
             sort=sort,
             reverse=reverse,
@@ -409,7 +534,7 @@ class FrontPage(ContentView):
 
     @functools.cached_property
     def events(self):
-        from ..content.base import utcnow
+        from ..clock import utcnow
 
         now = utcnow()
         return [e for e in self._latest("Event", "created", True, 20) if e.end >= now][:5]

@@ -8,10 +8,11 @@ from functools import cached_property
 from pyramid.csrf import get_csrf_token
 from pyramid.location import lineage
 
+from .. import chrome
 from ..content.registry import addable_types, get_type
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, _
+from ..i18n import LANGUAGE_NAMES, LANGUAGES
 from ..security.policy import SESSION_COOKIE
-from ..security.roles import ADD, DELETE, EDIT, MANAGE, SHARE, VIEW, VIEW_HISTORY
+from ..security.roles import MANAGE
 from ..workflow import transitions_for, workflow_for
 
 
@@ -57,17 +58,11 @@ class Layout:
     # --- navigation -----------------------------------------------------
     @cached_property
     def navigation(self):
-        items = []
-        for obj in self.site.values():
-            if self.can(VIEW, obj):
-                items.append(obj)
-        items.sort(key=lambda o: o.created)
-        return items[:12]
+        return [obj for obj, _children in chrome.navigation(self.site, self.request)]
 
     @cached_property
     def breadcrumbs(self):
-        crumbs = list(reversed(list(lineage(self.context))))
-        return crumbs
+        return chrome.breadcrumbs(self.context)
 
     def is_current(self, obj) -> bool:
         return any(node is obj for node in lineage(self.context))
@@ -79,18 +74,7 @@ class Layout:
 
     @cached_property
     def actions(self):
-        ctx = self.context
-        actions = [("", _("View"), VIEW)]
-        if self.type_info is not None:
-            actions.append(("@@edit", _("Edit"), EDIT))
-        if getattr(ctx, "folderish", False):
-            actions.append(("@@contents", _("Contents"), ADD))
-        if ctx.__parent__ is not None:
-            actions.append(("@@rename", _("Rename or move"), DELETE))
-            actions.append(("@@delete", _("Delete"), DELETE))
-        actions.append(("@@sharing", _("Sharing"), SHARE))
-        actions.append(("@@history", _("History"), VIEW_HISTORY))
-        return [(view, title) for view, title, perm in actions if self.can(perm)]
+        return [(a.view, a.title) for a in chrome.object_actions(self.context, self.request)]
 
     @cached_property
     def addable(self):

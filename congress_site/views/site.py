@@ -4,28 +4,25 @@ from __future__ import annotations
 
 import colander
 import deform
-from pyramid.authorization import Everyone
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
+from .. import chrome
 from ..catalog import walk
 from ..content.base import SiteRoot
 from ..i18n import _
 from ..members.rules import login_problem
+from ..security.login import client_address
 from ..security.passwords import password_problems
+from ..security.policy import search_principals
 from ..security.roles import GLOBAL_ROLES, MANAGE, VIEW
 from ..security.users import GROUP_ID_RE, UserError
-from .content import BaseView
+from .base import BaseView
 from .forms import make_form, validate
 
 PAGE_SIZE = 30
-
-
-def search_principals(request):
-    identity = request.identity
-    return identity.base_principals if identity is not None else {Everyone}
 
 
 @view_config(
@@ -39,7 +36,7 @@ class SearchView(BaseView):
             try:
                 total, results = self.request.site.catalog.search(
                     self.request.site,
-                    search_principals(self.request),
+                    search_principals(self.request.identity),
                     text=text,
                     sort=None,
                     limit=PAGE_SIZE,
@@ -57,9 +54,8 @@ class SitemapView(BaseView):
         if depth > 6:
             return []
         out = []
-        for child in sorted(obj.values(), key=lambda c: c.created):
-            if self.request.has_permission(VIEW, child):
-                out.append((child, self.tree(child, depth + 1) if child.folderish else []))
+        for child in chrome.visible_children(obj, self.request):
+            out.append((child, self.tree(child, depth + 1) if child.folderish else []))
         return out
 
     def __call__(self):
@@ -140,7 +136,7 @@ class UsersView(BaseView):
             site.audit.add(
                 "user_added",
                 self.actor,
-                self.request.client_addr,
+                client_address(self.request),
                 login=data["login"],
                 roles=sorted(data["roles"]),
             )
@@ -256,7 +252,7 @@ class GroupsView(BaseView):
             self.request.site.audit.add(
                 "group_added",
                 self.actor,
-                self.request.client_addr,
+                client_address(self.request),
                 group=gid,
                 roles=sorted(data["roles"]),
                 members=_split_logins(data["members"]),

@@ -10,6 +10,10 @@ configure services from, so Ansible and the site can never disagree on a rule.
     -> {"problems": ["konbit_members[coop-x].persons[ana].login: ...", ...],
         "persons": [...], "organisations": [...], "groups": {...},
         "lists": [...], "wikis": [...], "mail_domains": [...]}
+
+``konbit_size`` reads a size with the members file's rule, for role settings:
+
+    "10 GB" | konbit_size -> 10737418240 ("unlimited" -> 0, "lots" -> None)
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ except ImportError:  # a checkout used without `make venv`: import from the repo
 
 from congress_site.members.file import MembersFileError, parse_members_data  # noqa: E402
 from congress_site.members.model import service_model  # noqa: E402
+from congress_site.members.rules import parse_size  # noqa: E402
 
 
 def _plain(value):
@@ -55,6 +60,13 @@ def konbit_model(members, lists=None, wikis=None, mail_domains=None, list_domain
     return {"problems": [], **service_model(parsed)}
 
 
+def konbit_size(value):
+    """Bytes of a size written as in the members file ("5 GB"; 0 for "unlimited"),
+    None when it is not one: role settings such as nextcloud_default_quota follow the
+    members file's rule."""
+    return parse_size(_plain(value))
+
+
 class FilterModule:
     def filters(self):
-        return {"konbit_model": konbit_model}
+        return {"konbit_model": konbit_model, "konbit_size": konbit_size}

@@ -11,6 +11,7 @@ import pytest
 
 from congress_site import main
 from congress_site.server import create_server
+from congress_site.site import database
 from tests.conftest import Site, make_settings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -39,7 +40,7 @@ class LiveServer:
     def stop(self):
         self.server.close()
         self.thread.join(timeout=5)
-        self.app.registry._zodb_databases[""].close()
+        database(self.app.registry).close()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ def set_up_session(base: str) -> str:
         assert res.status_code in (200, 201), res.text
 
     post("/", {"@type": "Congress", "id": "tc", "title": "Techie Congress"})
+    post("/tc/@workflow/publish", {})  # its sessions are as visible as the congress
     post("/tc", {"@type": "Session", "id": "paris", "title": "Paris 2010"})
     post(
         "/tc/paris",
@@ -41,7 +42,7 @@ def join(page, session_url, name):
     page.get_by_label("Join code").fill("k7")
     page.get_by_label("Group name").fill(name)
     page.get_by_role("button", name="Join", exact=True).click()
-    expect(page.locator("#scribe .who")).to_contain_text(name)
+    expect(page.locator("#scribe-bar .who")).to_contain_text(name)
 
 
 def test_edit_reaches_the_display_and_clears_the_other_endorsement(live_server, new_page):

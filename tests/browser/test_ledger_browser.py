@@ -8,9 +8,9 @@ import datetime
 from playwright.sync_api import expect
 
 from congress_site.content import operations
-from congress_site.ledger import store
 from congress_site.ledger.models import CONTACT_ROLE
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
 
 PASSWORD = "ledger-browser-password"
 
@@ -104,3 +104,65 @@ def test_sysadmin_logs_time_from_the_keyboard(live_server, page):
             if e.date == datetime.date.today()
         )
     assert logged == [(15, "Checked the backups"), (20, "Renewed the TLS certificate")]
+
+
+def test_a_french_coordinator_enters_40_comma_00_as_a_payment(live_server, new_page):
+    populate(live_server.site)
+    live_server.site.add_user("coordinator", PASSWORD, ["Manager"])
+    base = live_server.url
+    page = new_page(locale="fr-FR")
+    page.goto(f"{base}/@@login")
+    page.get_by_label("Identifiant").fill("coordinator")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"{base}/members/alpha/@@payments")
+    expect(page.get_by_label("Montant")).to_have_attribute("placeholder", "30,00")
+    page.get_by_label("Date").fill("2026-02-03")
+    page.get_by_label("Montant").fill("40,00")
+    page.get_by_label("Reçu en CAD").fill("59,20")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Paiement enregistré.")
+    expect(page.get_by_role("cell", name="40,00\u00a0€")).to_be_visible()
+    with live_server.site.edit() as root:
+        payments = [
+            (e.amount.format(), e.cad_received.format())
+            for e in root["members"]["alpha"].entries.values()
+            if str(e.date) == "2026-02-03"
+        ]
+    assert payments == [("40.00", "59.20")]
+    # A mistyped amount: one plain sentence in French, and the typed text is kept.
+    page.get_by_label("Montant").fill("40,0O")
+    page.get_by_label("Reçu en CAD").fill("59,20")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("alert").locator("p")).to_have_text(
+        "Montant: Écrivez un montant comme 15,00, avec au plus deux décimales, non négatif."
+    )
+    expect(page.get_by_label("Montant")).to_have_value("40,0O")
+
+
+def test_the_report_fits_1280_px_and_the_log_scrolls_its_table_on_a_phone(live_server, new_page):
+    from congress_site.ledger.web import demo
+
+    live_server.site.add_user("coordinator", PASSWORD, ["Manager"])
+    with live_server.site.edit() as root:
+        demo.populate(root)
+    base = live_server.url
+    page = new_page()
+    login(page, base, "coordinator", PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/members/@@report")
+    width = "document.documentElement.scrollWidth"
+    assert page.evaluate(width) <= 1280
+    for table in page.locator("main table").all():
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    # The charts' value axis is labelled, each bar's value written on it.
+    chart = page.locator("svg.chart").first
+    expect(chart.locator("text", has_text="CAD").first).to_be_attached()
+    assert chart.locator("text[transform]").count() > 0
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ("@@log", "@@report"):
+        page.goto(f"{base}/members/{path}")
+        assert page.evaluate(width) <= 375, path
+        wide = page.locator(".table-scroll").first
+        assert wide.evaluate("d => d.scrollWidth > d.clientWidth"), path  # scrolls within

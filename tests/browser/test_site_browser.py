@@ -26,7 +26,10 @@ def test_add_publish_and_view_as_anonymous(live_server, new_page):
     page.get_by_label("Add new").select_option("Page")
     page.get_by_role("button", name="Add", exact=True).click()
     page.get_by_label("Title").fill("Principles of the konbit")
-    page.get_by_label("Text").fill("<p>Contributions are decoupled from use.</p>")
+    # The text is written in the rich-text editor (TinyMCE's editable frame).
+    page.frame_locator(".tox-edit-area iframe").locator("body").fill(
+        "Contributions are decoupled from use."
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Principles of the konbit")).to_be_visible()
     url = page.url

@@ -16,8 +16,9 @@ def admin(app):
 
 @pytest.fixture
 def congress(app, admin):
-    """A congress, a session with two venues, left in preparation."""
+    """A published congress, a session with two venues, left in preparation."""
     app.post_json("/", {"@type": "Congress", "id": "tc", "title": "Techie Congress"}, headers=admin)
+    app.post_json("/tc/@workflow/publish", {}, headers=admin)
     app.post_json(
         "/tc",
         {"@type": "Session", "id": "paris", "title": "Paris", "languages": ["fr", "en"]},

@@ -51,7 +51,7 @@ def test_create_get_patch_delete_round_trip(app, admin):
     assert [i["title"] for i in folder["items"]] == ["Jan"]
     assert folder["items"][0]["@type"] == "Page"
     app.patch_json(url, {"text": "<p>b</p>"}, headers=admin, status=204)
-    assert app.get(url, headers=admin).json["text"] == "<p>b</p>"
+    assert app.get(url, headers=admin).json["text"]["data"] == "<p>b</p>"
     history = app.get(url + "/@history", headers=admin).json
     assert [h["action"] for h in history] == ["edited", "created"]
     assert history[0]["previous"] == {"text": "<p>a</p>"}
@@ -93,7 +93,7 @@ def test_member_may_not_create_or_publish(app, admin, member):
         ({"@type": "Page"}, 422, "invalid"),
         ({"@type": "Page", "title": ""}, 422, "invalid"),
         ({"@type": "Page", "title": 42}, 422, "invalid"),
-        ({"@type": "Page", "title": "x", "colour": "red"}, 422, "invalid"),
+        ({"@type": "Page", "title": "x", "colour": "red"}, 400, "unknown_field"),
         ({"@type": "Page", "title": "x", "id": "Bad Id!"}, 400, "bad_id"),
         ({"@type": "Event", "title": "x", "start": "tomorrow", "end": "later"}, 422, "invalid"),
         (

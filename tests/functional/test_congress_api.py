@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from congress_site.site import database
 from tests.conftest import MEMBER_PASSWORD, api_token, bearer
 from tests.functional.conftest import SESSION
 
@@ -343,7 +344,7 @@ def test_fast_304_never_hides_a_change(app, site, open_session):
     first = app.get(f"{SESSION}/@proposals")
     etag = first.headers["ETag"]
     cache = app.app.registry.congress_etag_cache
-    db = app.app.registry._zodb_databases[""]
+    db = database(app.app.registry)
     assert cache.get(f"{SESSION}/@proposals")[:2] == (db.lastTransaction(), etag)
     app.get(f"{SESSION}/@proposals", headers={"If-None-Match": etag}, status=304)
 

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import datetime
 
 from congress_site.congress.engine import ProposalBoard
+from congress_site.site import database
 from tests.conftest import ADMIN_PASSWORD, api_token, bearer
 
 SESSION = "/tc/s"
@@ -44,6 +45,7 @@ def observable(board):
 def set_up(app, groups=GROUPS) -> list[tuple[str, dict]]:
     admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
     app.post_json("/", {"@type": "Congress", "id": "tc", "title": "TC"}, headers=admin)
+    app.post_json("/tc/@workflow/publish", {}, headers=admin)
     app.post_json("/tc", {"@type": "Session", "id": "s", "title": "S"}, headers=admin)
     body = {"@type": "Venue", "id": "v", "title": "V", "join_code": "K"}
     app.post_json(SESSION, body, headers=admin)
@@ -132,7 +134,7 @@ def check(db, board_of, errors, statuses):
 def test_two_dozen_scribes_at_once_equal_a_serial_replay(app, site):
     scribes = set_up(app)
     errors, statuses = run_scribes([app], scribes)
-    db = app.app.registry._zodb_databases[""]
+    db = database(app.app.registry)
     with site.edit() as root:
         check(db, lambda: root["tc"]["s"].proposals, errors, statuses)
 
@@ -155,7 +157,7 @@ def test_two_processes_over_zeo_interleave_and_lose_nothing(tmp_path):
     uri = f"zeo://{address[0]}:{address[1]}?connection_pool_size=16"
     apps = [main({}, **make_settings(tmp_path, **{"zodbconn.uri": uri})) for _ in range(2)]
     try:
-        db = apps[0].registry._zodb_databases[""]
+        db = database(apps[0].registry)
         tm = transaction.TransactionManager()
         conn = db.open(transaction_manager=tm)
         with tm:
@@ -169,7 +171,7 @@ def test_two_processes_over_zeo_interleave_and_lose_nothing(tmp_path):
         errors, statuses = run_scribes(clients, scribes, lockstep=True)
     finally:
         for a in apps:
-            a.registry._zodb_databases[""].close()
+            database(a.registry).close()
         stop()
     # The storage itself, now that every client and the server are gone.
     storage_db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs"), read_only=True))

@@ -7,10 +7,16 @@ import threading
 from datetime import UTC, datetime
 
 from congress_site.congress.actions import Action, Counters, _SessionQueue, _Ticket
+from congress_site.congress.scribes import Scribe
 from tests.conftest import ADMIN_PASSWORD, api_token, bearer
 from tests.functional.test_congress_concurrency import SESSION, set_up
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def as_scribe(group: str) -> Scribe:
+    """The credentials of ``group``'s scribe in the test session."""
+    return Scribe(claims={"session": SESSION, "group": group})
 
 
 def make_session(app, groups=3) -> list[str]:
@@ -34,11 +40,15 @@ def test_a_group_commits_once_and_answers_each_action(app, site):
     g1, g2, g3 = make_session(app)
     queue = session_queue(site)
     tickets = [
-        _Ticket(Action("add", g1, now=NOW, text="Free software first")),
-        _Ticket(Action("add", g2, now=NOW, text="   ")),  # refused: empty
-        _Ticket(Action("endorse", g3, now=NOW, proposal="p1")),
-        _Ticket(Action("endorse", g3, now=NOW, proposal="p1")),  # repeated: no change
-        _Ticket(Action("edit", g2, now=NOW, proposal="p1", text="Free software", base_version=1)),
+        _Ticket(Action("add", as_scribe(g1), now=NOW, text="Free software first")),
+        _Ticket(Action("add", as_scribe(g2), now=NOW, text="   ")),  # refused: empty
+        _Ticket(Action("endorse", as_scribe(g3), now=NOW, proposal="p1")),
+        _Ticket(Action("endorse", as_scribe(g3), now=NOW, proposal="p1")),  # repeated: no change
+        _Ticket(
+            Action(
+                "edit", as_scribe(g2), now=NOW, proposal="p1", text="Free software", base_version=1
+            )
+        ),
     ]
     before = len(congress_transactions(site.db))
     queue._commit(tickets)
@@ -63,9 +73,11 @@ def test_an_action_that_breaks_fails_alone(app, site):
     g1, g2, _ = make_session(app)
     queue = session_queue(site)
     tickets = [
-        _Ticket(Action("add", g1, now=NOW, text="One")),
-        _Ticket(Action("explode", g2, now=NOW)),  # not an action: an error, not a refusal
-        _Ticket(Action("add", g2, now=NOW, text="Three")),
+        _Ticket(Action("add", as_scribe(g1), now=NOW, text="One")),
+        _Ticket(
+            Action("explode", as_scribe(g2), now=NOW)
+        ),  # not an action: an error, not a refusal
+        _Ticket(Action("add", as_scribe(g2), now=NOW, text="Three")),
     ]
     queue._commit(tickets)
     assert tickets[1].failure is not None and tickets[1].result is None
@@ -91,7 +103,7 @@ def test_a_conflict_applies_the_group_again_on_fresh_state(app, site):
                     meanwhile.append(root["tc"]["s"].proposals.add(g2, "Elsewhere", NOW).id)
             return super().strip(*args)
 
-    ticket = _Ticket(Action("add", g1, now=NOW, text=CommittedMeanwhile("Mine")))
+    ticket = _Ticket(Action("add", as_scribe(g1), now=NOW, text=CommittedMeanwhile("Mine")))
     queue._commit([ticket])
     assert queue.counters.conflicts == 1 and queue.counters.commits == 1
     assert meanwhile == ["p1"] and ticket.result.proposal["id"] == "p2"
@@ -124,7 +136,7 @@ def test_requests_arriving_together_share_commits_and_lose_nothing(app, site, ws
             assert session._p_oid == oid
             try:
                 for n in range(5):
-                    action = Action("add", group, now=NOW, text=f"{group} {n}")
+                    action = Action("add", as_scribe(group), now=NOW, text=f"{group} {n}")
                     results.append(commits.perform(session, action))
             except Exception as error:  # noqa: BLE001 - reported below
                 errors.append(error)
@@ -152,12 +164,14 @@ def test_a_group_removed_or_merged_while_its_action_waits(app, site):
     g1, g2, g3 = make_session(app)
     admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
     queue = session_queue(site)
-    seed = [_Ticket(Action("add", g1, now=NOW, text="Shared servers"))]
+    seed = [_Ticket(Action("add", as_scribe(g1), now=NOW, text="Shared servers"))]
     queue._commit(seed)
     app.delete(f"{SESSION}/@groups/{g2}", headers=admin, status=204)
     app.patch_json(f"{SESSION}/@groups/{g3}", {"merge_into": g1}, headers=admin)
-    removed = _Ticket(Action("add", g2, now=NOW, text="From a removed group"))
-    merged = _Ticket(Action("edit", g3, now=NOW, proposal="p1", text="Shared", base_version=1))
+    removed = _Ticket(Action("add", as_scribe(g2), now=NOW, text="From a removed group"))
+    merged = _Ticket(
+        Action("edit", as_scribe(g3), now=NOW, proposal="p1", text="Shared", base_version=1)
+    )
     queue._commit([removed, merged])
     assert removed.result.refusal.code == "forbidden"
     assert merged.result.proposal["endorsements"] == [g1]

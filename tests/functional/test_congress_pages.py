@@ -139,12 +139,51 @@ def test_manage_groups_page(app, admin):
         {"action": "rename", "group": gid, "name": "Alpha", "csrf_token": csrf},
     ).follow()
     assert "Alpha" in page.text
-    page = app.post(
-        f"{SESSION}/@@manage", {"action": "reset-code", "venue": "salle", "csrf_token": csrf}
-    ).follow()
+    # Resetting a code and removing a group are confirmed first: the first post only asks.
+    reset = {"action": "reset-code", "venue": "salle", "csrf_token": csrf}
+    asked = app.post(f"{SESSION}/@@manage", reset, status=200)
+    assert "Reset the join code?" in asked.text and "Salle" in asked.text
+    assert "CODESALLE" in app.get(f"{SESSION}/@@manage").text
+    page = asked.forms["confirm-form"].submit("confirm").follow()
     assert "CODESALLE" not in page.text
-    app.post(f"{SESSION}/@@manage", {"action": "remove", "group": gid, "csrf_token": csrf})
+    remove = {"action": "remove", "group": gid, "csrf_token": csrf}
+    asked = app.post(f"{SESSION}/@@manage", remove, status=200)
+    assert "Alpha" in asked.text and "cannot be undone" in asked.text
+    assert [g["active"] for g in app.get(f"{SESSION}/@groups").json["items"]] == [True]
+    app.post(f"{SESSION}/@@manage", {**remove, "confirm": "yes"}, status=302)
     assert [g["active"] for g in app.get(f"{SESSION}/@groups").json["items"]] == [False]
+
+
+def test_disruptive_phase_changes_are_confirmed_on_the_server(app, admin):
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    csrf = csrf_from(app.get(SESSION))
+
+    def phase():
+        return app.get(f"{SESSION}/@proposals").json["phase"]
+
+    # Forward, the usual way: no question.
+    app.post(f"{SESSION}/@@phase", {"phase": "collaboration", "csrf_token": csrf}, status=302)
+    assert phase() == "collaboration"
+    for target, words in (("closed", "Close the session"), ("introduction", "Change the phase")):
+        asked = app.post(f"{SESSION}/@@phase", {"phase": target, "csrf_token": csrf}, status=200)
+        assert words in asked.text and "Collaboration" in asked.text
+        assert phase() == "collaboration"  # nothing changed without the confirmation field
+    app.post(
+        f"{SESSION}/@@phase",
+        {"phase": "closed", "csrf_token": csrf, "confirm": "yes"},
+        status=302,
+    )
+    assert phase() == "closed"
+    # Following a schedule whose clock says "introduction" would reopen it: asked too.
+    app.patch_json(SESSION, {"start": "2000-01-01T10:00:00+00:00"}, headers=admin)
+    app.patch_json(SESSION, {"phase": "closed"}, headers=admin)
+    future = "2999-01-01T10:00:00+00:00"
+    app.patch_json(SESSION, {"start": future}, headers=admin)
+    asked = app.post(f"{SESSION}/@@phase", {"schedule": "1", "csrf_token": csrf}, status=200)
+    assert "Preparation" in asked.text and "clock" in asked.text
+    assert phase() == "closed"
+    asked.forms["confirm-form"].submit("confirm", status=302)
+    assert phase() == "preparation"
 
 
 def test_results_and_principles_with_exports(app, admin):
@@ -166,8 +205,10 @@ def test_results_and_principles_with_exports(app, admin):
         app.post_json(f"{SESSION}/@proposals/p2/@endorse", {}, headers=h)
     page = app.get(f"{SESSION}/@@results")
     assert "Provisional" in page.text
+    browser_login(app, "admin", ADMIN_PASSWORD)
     principles = app.get("/tc/@@principles")
-    assert "Paris" in principles.text and "Pay according to means" not in principles.text
+    assert "Not closed yet, so not available:" in principles.text and "Paris" in principles.text
+    assert "Pay according to means" not in principles.text
 
     app.patch_json(SESSION, {"phase": "closed"}, headers=admin)
     page = app.get(f"{SESSION}/@@results")
@@ -177,12 +218,15 @@ def test_results_and_principles_with_exports(app, admin):
 
     principles = app.get("/tc/@@principles")
     assert "Pay according to means" in principles.text and "75 %" in principles.text
+    for source in ("paris/p2", "paris/p1"):
+        fields = {"action": "group", "source": source, "csrf_token": csrf_from(principles)}
+        app.post("/tc/@@principles", fields, status=302)
     md = app.get("/tc/@@principles.md")
     assert md.content_type == "text/markdown"
-    assert "1. Pay according to means" in md.text and "Paris" in md.text and "3/4 (75 %)" in md.text
+    assert "1. Pay according to means" in md.text and "Paris (p2, v2): 3/4 groups (75 %)" in md.text
     rows = list(csv.reader(io.StringIO(app.get("/tc/@@principles.csv").body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["number", "text", "session"]
-    assert rows[1][:5] == ["1", "Pay according to means", "Paris", "3", "4"]
+    assert rows[0][:2] == ["number", "principle"]
+    assert rows[1][:5] == ["1", "Pay according to means", "draft", "Paris", "p2"]
     assert rows[2][1] == "'=Share the server"  # no formula injection
     pdf = app.get("/tc/@@principles.pdf")
     assert pdf.content_type == "application/pdf" and pdf.body.startswith(b"%PDF")

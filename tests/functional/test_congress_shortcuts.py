@@ -16,6 +16,7 @@ from congress_site import main
 from congress_site.congress.fastpath import poll_shortcut
 from congress_site.congress.scribe_shortcut import scribe_shortcut
 from congress_site.content import operations
+from congress_site.site import database
 from tests.conftest import make_settings
 from tests.functional.conftest import SESSION
 from tests.functional.test_congress_api import scribe, set_phase
@@ -306,4 +307,4 @@ def test_commit_delay_setting_is_checked(tmp_path):
     try:
         assert app.registry.congress_commits.delay == 0
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()

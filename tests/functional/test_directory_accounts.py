@@ -151,6 +151,26 @@ def test_change_my_password(app, site, ldap_server):
     assert ("password_changed", "marie") in audit_actions(site)
 
 
+def test_password_forms_keep_no_validator_of_an_earlier_request(app, ldap_server):
+    """Form schemas are per request: a site account's password change must not leave its
+    current-password check behind for the next person (colander shares the child nodes
+    of class-based schemas between instances)."""
+    from tests.conftest import MEMBER_PASSWORD
+
+    browser_login(app, "member", MEMBER_PASSWORD)
+    form = app.get("/@@password").forms["content-form"]
+    form["current"] = "not the member's password"
+    form["new"] = form["new-confirm"] = NEW_PASSWORD
+    form.submit("submit", status=400)
+    marie = TestApp(app.app, extra_environ=app.extra_environ)
+    browser_login(marie, "marie", MARIE_PASSWORD)
+    form = marie.get("/@@password").forms["content-form"]
+    form["current"] = MARIE_PASSWORD
+    form["new"] = form["new-confirm"] = NEW_PASSWORD
+    assert form.submit("submit").location.endswith("/@@account")
+    assert ldap_server.can_bind("marie", NEW_PASSWORD)
+
+
 def test_set_my_password_from_the_one_time_link(app, site, ldap_server):
     ldap_server.give_link("paul", "paul-link-token")
     page = set_password_form(app, "paul-link-token")

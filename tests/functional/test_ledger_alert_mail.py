@@ -17,10 +17,10 @@ from webtest import TestApp
 from ZODB.POSException import ConflictError
 
 from congress_site import main
-from congress_site.ledger import store
-from congress_site.ledger.alert_mail import command_alert_sender
 from congress_site.ledger.alerts import coordinators, notify_new_alerts
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
+from congress_site.ledger.web.alert_mail import command_alert_sender
 from congress_site.scripts.db import open_db
 from congress_site.scripts.main import main as cli
 from congress_site.site import site_from_zodb_root
@@ -304,8 +304,10 @@ def write_ini(tmp_path, **extra) -> str:
     return str(path)
 
 
-def test_log_time_command_mails_the_coordinators(tmp_path, smtp, capsys):
-    ini = write_ini(tmp_path, **mail_settings(smtp.port))
+@pytest.mark.parametrize("site_url", [None, "https://konbit.example.org"])
+def test_log_time_command_mails_the_coordinators(tmp_path, smtp, capsys, site_url):
+    extra = {"site.url": site_url} if site_url else {}
+    ini = write_ini(tmp_path, **mail_settings(smtp.port), **extra)
     wsgi = main({}, **make_settings(tmp_path))  # the same database, to set it up
     site = Site(wsgi)
     with site.edit():
@@ -324,7 +326,10 @@ def test_log_time_command_mails_the_coordinators(tmp_path, smtp, capsys):
     assert_alerts(smtp, [50, 80])
     body = body_for(smtp, "admin@example.org", 80)
     assert "2026-01" in body and "8.5 h of 10 h (85 %)" in body
-    assert "http" not in body  # no request, no site URL: no link
+    if site_url:  # no request: the link is built on the site's configured address
+        assert "https://konbit.example.org/members/@@report" in body
+    else:
+        assert "http" not in body  # no request, no site URL: no link
 
 
 def test_log_time_command_logs_time_even_when_mail_fails(tmp_path, capsys, caplog):

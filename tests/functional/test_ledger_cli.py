@@ -92,7 +92,7 @@ def test_import_members_updates_and_refuses_closed_month_changes(ini, tmp_path, 
     assert read(ini, lambda s: "user:marie" in s["members"]["coop-alpha"].local_roles) is False
 
     # Close March 2026: a change of Atelier Gamma's dues from March on is refused whole.
-    from congress_site.ledger import store
+    from congress_site.ledger.web import store
     from congress_site.scripts.db import site_transaction
 
     db = open_db(ini)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from congress_site.ledger import store
 from congress_site.ledger.models import CONTACT_ROLE
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
 from tests.conftest import ADMIN_PASSWORD, browser_login, csrf_from
 
 PASSWORD = "ledger-forms-password"
@@ -526,7 +526,7 @@ def test_forms_are_translated(coordinator, lang, words):
 
 def test_pages_answer_on_the_demo_site(app, site):
     """The new pages render on the demo data (a net like the smoke crawl)."""
-    from congress_site.ledger import demo
+    from congress_site.ledger.web import demo
 
     with site.edit() as root:
         demo.populate(root)

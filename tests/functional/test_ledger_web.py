@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from congress_site.ledger import store
 from congress_site.ledger.models import CONTACT_ROLE
 from congress_site.ledger.months import Month
+from congress_site.ledger.web import store
 from tests.conftest import (
     ADMIN_PASSWORD,
     api_token,
@@ -540,15 +540,23 @@ def test_close_screen_sets_credit_and_closes(app, ledger):
         },
     )
     assert res.status_int == 302
+    # Closing is irreversible: without the confirmation box the server refuses it.
     res = app.post(
-        "/members/@@close", {"csrf_token": csrf_from(page), "action": "close", "month": JAN}
+        "/members/@@close",
+        {"csrf_token": csrf_from(page), "action": "close", "month": JAN},
+        status=400,
     )
-    page = res.follow()
+    assert "cannot be undone" in res.text
+    with ledger.edit() as root:
+        assert list(root["members"].closed.keys()) == []
+    form = res.forms["close-form"]
+    form["confirm"].checked = True
+    page = form.submit().follow()
     assert "is closed" in page.text and "hash chain is intact" in page.text
     assert "February 2026" in page.text
     res = app.post(
         "/members/@@close",
-        {"csrf_token": csrf_from(page), "action": "close", "month": JAN},
+        {"csrf_token": csrf_from(page), "action": "close", "month": JAN, "confirm": "yes"},
         status=409,
     )
     with ledger.edit() as root:
@@ -561,3 +569,35 @@ def test_members_listing_for_coordinators(app, ledger):
     page = app.get("/members")
     assert "Coop Alpha" in page.text and "Asso Beta" in page.text
     assert "@@close" in page.text and "@@log" in page.text
+
+
+def test_report_starts_at_the_first_month_with_data(app, site):
+    """No empty months before the ledger began: the default period starts with the first
+    month with hours bought (the JSON API and the page agree)."""
+    this_month = Month.of(store.today())
+    start = this_month - 3
+    with site.edit() as root:
+        folder = store.get_folder(root, create=True)
+        store.set_credit(folder, start, hours="10", hourly_rate="60.00", rates={"EUR": "1.50"})
+    admin = bearer(api_token(app, "admin", ADMIN_PASSWORD))
+    report = app.get("/members/@report", headers=admin).json
+    assert (report["from"], report["to"]) == (str(start), str(this_month))
+    browser_login(app, "admin", ADMIN_PASSWORD)
+    page = app.get("/members/@@report")
+    assert page.html.select_one("input[name=from]")["value"] == str(start)
+    # Data older than a year (a member subscribed since then, so the ledger takes dates
+    # that far back): the last twelve months, as before.
+    from congress_site.content import operations
+
+    with site.edit() as root:
+        folder = store.get_folder(root)
+        member = operations.create(
+            folder, "Member", {"title": "Old", "currency": "EUR"}, "admin", name="old"
+        )
+        lines = store.parse_subscriptions(
+            [{"from": str(this_month - 22), "shares": 1, "amount_per_share": "15.00"}], "EUR"
+        )
+        store.set_subscriptions(folder, member, lines)
+        store.set_credit(folder, this_month - 20, hours="1", hourly_rate="60.00",
+                         rates={"EUR": "1.50"})  # fmt: skip
+    assert app.get("/members/@report", headers=admin).json["from"] == str(this_month - 11)

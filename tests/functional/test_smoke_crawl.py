@@ -59,7 +59,7 @@ def demo_paths(site):
 
     with site.edit() as root:
         populate_demo(root)
-        for name in ("congress_site.congress.demo", "congress_site.ledger.demo"):
+        for name in ("congress_site.congress.demo", "congress_site.ledger.web.demo"):
             importlib.import_module(name).populate(root)
         return [resource_path(obj).rstrip("/") + "/" for obj in walk(root)]
 

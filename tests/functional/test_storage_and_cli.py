@@ -12,6 +12,7 @@ import ZEO
 from webtest import TestApp
 
 from congress_site import main
+from congress_site.site import database
 from tests.conftest import api_token, bearer
 
 SECRET = {"session.secret": "s" * 48, "session.secure": "false"}
@@ -29,7 +30,7 @@ def round_trip(app_settings):
         web.post_json("/", {"@type": "Page", "title": "Stored"}, headers=headers, status=201)
         assert web.get("/stored", headers=headers).json["title"] == "Stored"
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 def test_zeo_storage(tmp_path):
@@ -101,6 +102,11 @@ def test_cli_init_adduser_demo_evolve_pack(ini, tmp_path):
         stdin="a long enough password\n",
     )
     assert res.returncode == 0 and "added user ana" in res.stdout
+    # A deployment creates its first coordinator on every run: an existing one is kept.
+    again = cli(
+        ini, "adduser", "ana", "--if-missing", "--password-stdin", stdin="another password 1\n"
+    )
+    assert again.returncode == 0 and "exists: unchanged" in again.stdout
     weak = cli(ini, "adduser", "bob", "--password-stdin", stdin="short\n")
     assert weak.returncode == 2 and "password refused" in weak.stderr
     bad_role = cli(ini, "adduser", "bob", "--role", "Emperor")
@@ -122,4 +128,21 @@ def test_cli_init_adduser_demo_evolve_pack(ini, tmp_path):
         api_token(web, "ana", "a long enough password")
         api_token(web, "admin", password)
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
+
+
+def test_static_urls_carry_the_deployed_release(tmp_path):
+    """A deployment sets static.version, so nginx can keep static files for a year."""
+    settings = {
+        "zodbconn.uri": f"file://{tmp_path}/Data.fs",
+        "static.version": "0.1.0-abc",
+        **SECRET,
+    }
+    app = main({}, **settings)
+    try:
+        web = TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
+        html = web.get("/").text
+        assert "/static/site.css?x=0.1.0-abc" in html
+        web.get("/static/site.css?x=0.1.0-abc", status=200)
+    finally:
+        database(app.registry).close()

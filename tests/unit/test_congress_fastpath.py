@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from congress_site.congress.fastpath import Entry, EtagCache, cache_key
+from congress_site.congress.fastpath import Entry, EtagCache
+from congress_site.congress.paths import cache_key
 
 PATH = "/tc/s/@proposals"
 TID = b"\x00" * 7 + b"\x01"

@@ -142,12 +142,12 @@ def test_passwords_hash_verify_and_policy():
 def test_rate_limiter_blocks_after_the_limit():
     limiter = RateLimiter(3, 60)
     for _ in range(3):
-        assert limiter.blocked("k") == 0
+        assert limiter.retry_after("k") == 0
         limiter.fail("k")
-    assert limiter.blocked("k") > 0
-    assert limiter.blocked("other") == 0
+    assert limiter.retry_after("k") > 0
+    assert limiter.retry_after("other") == 0
     limiter.reset("k")
-    assert limiter.blocked("k") == 0
+    assert limiter.retry_after("k") == 0
 
 
 def test_sanitiser_keeps_structure_and_drops_scripts():
