@@ -386,6 +386,18 @@ def test_service_model_derives_groups_lists_and_wikis():
     }  # fmt: skip
 
 
+@pytest.mark.parametrize(("language", "ok"), [("oc", True), ("ckb", True), ("ur", False)])
+def test_wiki_languages_are_those_debian_ships(language, ok):
+    # Debian's dokuwiki 2022-07-31 has inc/lang/oc and ckb, and no ur.
+    doc = data()
+    doc["konbit_wikis"][0]["language"] = language
+    if ok:
+        assert service_model(parse_members_data(doc))["wikis"][0]["language"] == language
+    else:
+        message = f"konbit_wikis[alpha].language: '{language}' is not a language DokuWiki ships"
+        assert message in problems(doc)
+
+
 def test_members_package_imports_no_web_framework():
     import ast
 
