@@ -236,15 +236,35 @@ def cmd_drill(conf, args):
                 failed.append(f"{name}: archive {archive}: the dump of {dump.name} does not load")
             else:
                 loaded.append(dump.name)
+        proof = drill_proof(conf, name, target)
         seconds = time.monotonic() - start
         dumps = f"; databases loaded: {', '.join(loaded)}" if loaded else ""
+        if proof is not None and proof.returncode != 0:
+            why = (proof.stderr.strip() or proof.stdout.strip() or "no message").splitlines()
+            failed.append(f"{name}: archive {archive}: its proof failed: {' '.join(why[:5])}")
         print(
             f"{name}: {archive}: {len(files)} files, {size / 1e6:.1f} MB in {seconds:.1f} s{dumps}"
         )
+        if proof is not None and proof.returncode == 0 and proof.stdout.strip():
+            print(f"  {name}: {proof.stdout.strip()}")
     shutil.rmtree(scratch, ignore_errors=True)
     if failed:
         raise Failure("restore drill FAILED in " + repo + ":\n  " + "\n  ".join(failed))
     print(f"restore drill passed: {len(names)} sources from {repo}")
+
+
+def drill_proof(conf, name, target):
+    """The source's own proof that its restored copy holds what it held (its `drill`
+    command, run with KONBIT_DRILL_ROOT naming the scratch copy), or None."""
+    command = source(conf, name).get("drill")
+    if not command:
+        return None
+    return subprocess.run(
+        ["/bin/sh", "-ec", command],
+        env=dict(os.environ, KONBIT_DRILL_ROOT=str(target)),
+        capture_output=True,
+        text=True,
+    )
 
 
 def drill_load(dump):
