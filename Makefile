@@ -87,12 +87,19 @@ molecule-prepare:
 	@bash tests/ansible/apt-ensure.sh $(DEB_MOLECULE)
 	@bash tests/ansible/prepare-docker.sh
 
+# Molecule's plays run with mitogen's strategy: one Python per container kept for the
+# whole play instead of a new one per task, about ten times faster per task; the
+# scenarios name their connection `docker` so that mitogen takes it over.
+MOLECULE_ENV = PATH=$(CURDIR)/$(BIN):$$PATH \
+  ANSIBLE_STRATEGY_PLUGINS=$$($(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy \
+  ANSIBLE_STRATEGY=mitogen_linear
+
 molecule: venv molecule-prepare
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s default
+	$(MOLECULE_ENV) $(BIN)/molecule test -s default
 
 # One scenario while working on a service, e.g. `make molecule-directory`.
 molecule-%: venv molecule-prepare
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s $*
+	$(MOLECULE_ENV) $(BIN)/molecule test -s $*
 
 test: venv system-deps lint unit functional browser ansible-lint ansible-syntax molecule
 

@@ -3,38 +3,16 @@ If-None-Match reuse one connection instead of opening one per poll."""
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import threading
 
 import pytest
 
-from congress_site.server import create_server
-
-
-@contextlib.contextmanager
-def running(app, threads=2):
-    """The app on a loopback port in a thread; yields the port."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-
-    def run():
-        try:
-            server.run()
-        except OSError:
-            pass  # closed by the test while the loop waited in select()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        server.close()
-        thread.join(timeout=5)
+from .served import running
 
 
 @pytest.fixture
 def served(wsgi_app, site):
-    with running(wsgi_app) as port:
+    with running(wsgi_app, threads=2) as port:
         yield port
 
 

@@ -8,31 +8,13 @@ from __future__ import annotations
 import contextlib
 import http.client
 import socket
-import threading
 import time
 
 import pytest
 
-from congress_site.server import create_server
+from .served import running
 
 GUARD = 20  # seconds a socket operation may take before the test calls the server stuck
-
-
-@contextlib.contextmanager
-def running(app, **kw):
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, **kw)
-
-    def run():
-        with contextlib.suppress(OSError):  # closed by the test while the loop waited
-            server.run()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        server.close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
