@@ -20,25 +20,19 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
+
+from _local import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-123"
 STATS = "/_bench/retries"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(directory: str, port: int, threads: int, seed: int) -> None:
@@ -93,17 +87,6 @@ def serve(directory: str, port: int, threads: int, seed: int) -> None:
         return app(environ, start_response)
 
     waitress_serve(with_stats, host="127.0.0.1", port=port, threads=threads, _quiet=True)
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server at {url} did not start")
 
 
 def request(port, method, path, body=None, token=None):

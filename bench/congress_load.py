@@ -48,6 +48,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from _local import free_port
+
 SESSION = "/tc/s"
 
 
@@ -311,12 +313,6 @@ def wait_for_port(port: int, child, seconds: float = 30) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on port {port}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds_of(pid: int) -> float:

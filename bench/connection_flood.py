@@ -25,15 +25,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+from _local import free_port, wait_for
 
 CLIENT_TIMEOUT = 5.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(directory: str, port: int, plain_waitress: bool) -> None:
@@ -58,17 +53,6 @@ def serve(directory: str, port: int, plain_waitress: bool) -> None:
     else:
         from congress_site.server import serve as waitress_serve
     waitress_serve(app, host="127.0.0.1", port=port, threads=8, _quiet=True)
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server at {url} did not start")
 
 
 class Attacker:
