@@ -7,8 +7,9 @@ import datetime
 from tests.conftest import ADMIN_PASSWORD, MEMBER_PASSWORD, api_token, bearer, browser_login
 
 # Dates near today: a member without subscriptions takes payments dated about today only.
+# The first of this month, never after today: a reversal dated today must not precede it.
 MONTH = datetime.date.today().strftime("%Y-%m")
-DAY = f"{MONTH}-05"
+DAY = f"{MONTH}-01"
 
 
 def make_member(app):
