@@ -89,7 +89,8 @@ molecule-prepare:
 
 # Molecule's plays run with mitogen's strategy: one Python per container kept for the
 # whole play instead of a new one per task, about ten times faster per task; the
-# scenarios name their connection `docker` so that mitogen takes it over.
+# scenarios name their connection `docker` so that mitogen takes it over, and localhost's
+# `ansible.builtin.local` so that it does not take over Molecule's create and destroy.
 MOLECULE_ENV = PATH=$(CURDIR)/$(BIN):$$PATH \
   ANSIBLE_STRATEGY_PLUGINS=$$($(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy \
   ANSIBLE_STRATEGY=mitogen_linear
